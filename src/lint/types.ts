@@ -1,0 +1,97 @@
+/**
+ * The finding model (the JSON contract of `db-action lint --format json`, see ARCHITECTURE.md)
+ * and the report the lint engine returns to the reporters.
+ */
+
+export type Category =
+  | 'destructive'
+  | 'backward-incompatible'
+  | 'table-rewrite'
+  | 'blocking-lock'
+  | 'data-dependent'
+  | 'apply-error'
+  | 'history-modified'
+  | 'out-of-order';
+
+export const CATEGORIES: readonly Category[] = [
+  'destructive',
+  'backward-incompatible',
+  'table-rewrite',
+  'blocking-lock',
+  'data-dependent',
+  'apply-error',
+  'history-modified',
+  'out-of-order',
+];
+
+export type Severity = 'error' | 'warning' | 'notice';
+
+/** Categories that fail the check by default. */
+export const DEFAULT_FAIL_ON: readonly Category[] = ['destructive', 'apply-error', 'history-modified'];
+
+export interface Finding {
+  /** Repo-relative path (`/`-separated). */
+  readonly file: string;
+  /** 1-based first line of the statement. */
+  readonly line: number;
+  /** 1-based last line of the statement. */
+  readonly endLine: number;
+  /** Rule id, e.g. `drop-table`. */
+  readonly rule: string;
+  readonly category: Category;
+  readonly severity: Severity;
+  /** One sentence saying what happens, naming the object. */
+  readonly message: string;
+  /** The safe alternative. */
+  readonly suggestion?: string;
+  /** Evidence observed on the dev database (locks taken, relfilenode change, dropped objects). */
+  readonly evidence?: readonly string[];
+}
+
+/** A lock our backend held on an existing relation when the statement finished (before commit). */
+export interface ObservedLock {
+  readonly relation: string;
+  readonly mode: string;
+}
+
+export interface StatementReport {
+  readonly index: number;
+  readonly line: number;
+  readonly endLine: number;
+  /** First 200 characters of the statement. */
+  readonly sql: string;
+  readonly kind: string;
+  readonly durationMs: number;
+  readonly locks: readonly ObservedLock[];
+  /** Existing tables whose relfilenode changed. */
+  readonly rewritten: readonly string[];
+  /** Whether the statement ran inside a transaction (false: CONCURRENTLY, VACUUM, …). */
+  readonly transactional: boolean;
+  readonly error?: string;
+}
+
+export interface FileReport {
+  /** Repo-relative path. */
+  readonly file: string;
+  readonly version: string;
+  /** `new` files were traced statement by statement; `base` files were only replayed. */
+  readonly status: 'new' | 'base';
+  readonly statements: readonly StatementReport[];
+  readonly durationMs: number;
+  readonly findings: readonly Finding[];
+}
+
+export interface LintReport {
+  readonly findings: readonly Finding[];
+  /** New files only, in apply order. */
+  readonly files: readonly FileReport[];
+  readonly baseCount: number;
+  readonly newCount: number;
+  readonly format: string;
+  readonly dir: string;
+  readonly devDatabase: { readonly provider: string; readonly serverVersionNum: number; readonly startupMs: number };
+  readonly durationMs: number;
+  /** Whether the fail-on threshold was crossed. */
+  readonly failed: boolean;
+  readonly failOn: readonly (Category | Severity)[];
+}
