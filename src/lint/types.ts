@@ -95,3 +95,26 @@ export interface LintReport {
   readonly failed: boolean;
   readonly failOn: readonly (Category | Severity)[];
 }
+
+/** What `lint()` takes (src/lint/index.ts). */
+export interface LintOptions {
+  /** Migration directory (absolute or relative to `cwd`). */
+  readonly dir: string;
+  readonly format?: import('../migrations/types.js').DirFormat | 'auto';
+  /** Working directory; paths in findings are relative to the git top level containing `dir` (else to cwd). */
+  readonly cwd?: string;
+  /** Git ref: files added or modified since the merge base with it are "new". */
+  readonly base?: string;
+  /** The last N migrations are "new" (when no base is given). */
+  readonly latest?: number;
+  /** Explicit dev server URL; otherwise a dev database is started (see src/devdb). */
+  readonly devUrl?: string;
+  readonly devProvider?: import('../devdb/types.js').DevDbProviderName | 'auto';
+  readonly postgresVersion?: string;
+  /** Categories or severities that fail the check; default DEFAULT_FAIL_ON. */
+  readonly failOn?: readonly (Category | Severity)[];
+  /** Per rule id or category: a new severity, or `off`. */
+  readonly severities?: Readonly<Record<string, Severity | 'off'>>;
+  readonly logger: import('../logger.js').Logger;
+  readonly signal?: AbortSignal;
+}
