@@ -1,0 +1,149 @@
+/**
+ * Tracing one statement of a new migration on the dev database: run it inside its own transaction,
+ * and before COMMIT read which relation locks our backend holds, which existing tables got a new
+ * relfilenode, and how the catalog changed. Then COMMIT so the next statement sees its effects.
+ *
+ * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …) run
+ * on their own: their locks cannot be observed, rewrites and catalog changes still are.
+ */
+import type { Statement } from '../sql/types.js';
+import type { ObservedLock } from './types.js';
+import type { StatementTrace } from './rule.js';
+import {
+  CATALOG_SQL,
+  diffCatalog,
+  rewrittenRelations,
+  snapshotFromRows,
+  type CatalogRow,
+  type CatalogSnapshot,
+  type Queryable,
+} from './catalog.js';
+
+export interface TraceResult {
+  readonly trace: StatementTrace;
+  /** The catalog after the statement (equal to `before` when it failed or was skipped). */
+  readonly after: CatalogSnapshot;
+}
+
+/** Relation locks held (granted) by our own backend; filtered against the "before" relations in JS. */
+const LOCKS_SQL = `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
+ WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/** SQLSTATE 25001: "… cannot run inside a transaction block". */
+const ACTIVE_SQL_TRANSACTION = '25001';
+
+type Result = { rows: Record<string, unknown>[] };
+
+interface PgErrorLike {
+  message: string;
+  code?: string;
+}
+
+function pgError(e: unknown): PgErrorLike {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const code = (e as { code?: unknown }).code;
+    return { message: String((e as { message: unknown }).message), ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(e) };
+}
+
+const EMPTY_DIFF = { created: [], dropped: [], changed: [] } as const;
+
+function failed(before: CatalogSnapshot, transactional: boolean, durationMs: number, e: unknown): TraceResult {
+  return {
+    trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs, transactional, error: pgError(e) },
+    after: before,
+  };
+}
+
+function locksOn(before: CatalogSnapshot, rows: readonly Record<string, unknown>[]): ObservedLock[] {
+  const seen = new Set<string>();
+  const locks: ObservedLock[] = [];
+  for (const r of rows) {
+    const rel = before.relations.get(String(r.oid));
+    if (!rel) continue; // created by this statement, a system catalog, or a temp relation
+    const mode = String(r.mode);
+    const key = `${rel.name}\u0000${mode}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    locks.push({ relation: rel.name, mode });
+  }
+  return locks.sort((a, b) => a.relation.localeCompare(b.relation) || a.mode.localeCompare(b.mode));
+}
+
+async function rollbackQuietly(client: Queryable): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+  } catch {
+    // the connection is gone or no transaction was open; the caller reports the original error
+  }
+}
+
+/** Runs the statement outside a transaction block (autocommit). */
+async function traceOutsideTransaction(client: Queryable, stmt: Statement, before: CatalogSnapshot): Promise<TraceResult> {
+  const started = performance.now();
+  try {
+    await client.query(stmt.text);
+  } catch (e) {
+    return failed(before, false, performance.now() - started, e);
+  }
+  const durationMs = performance.now() - started;
+  const after = snapshotFromRows(((await client.query(CATALOG_SQL)) as Result).rows as CatalogRow[]);
+  return {
+    trace: {
+      locks: [],
+      rewritten: rewrittenRelations(before, after),
+      diff: diffCatalog(before, after),
+      durationMs,
+      transactional: false,
+    },
+    after,
+  };
+}
+
+/**
+ * Executes one statement on the dev database and reports what it really did. `before` is the catalog
+ * as it was before the statement (the previous call's `after`, or a fresh `snapshotCatalog`).
+ * The client must not be inside a transaction. On failure the transaction is rolled back and
+ * `trace.error` carries PostgreSQL's message and SQLSTATE.
+ * Transaction-control statements written in the file (BEGIN/COMMIT) are not executed: the tracer
+ * manages transactions itself.
+ */
+export async function traceStatement(client: Queryable, stmt: Statement, before: CatalogSnapshot): Promise<TraceResult> {
+  if (stmt.transactionControl) {
+    return { trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs: 0, transactional: true }, after: before };
+  }
+  if (!stmt.transactional) return traceOutsideTransaction(client, stmt, before);
+
+  const started = performance.now();
+  try {
+    // One round trip: BEGIN and the statement (an error can only come from the statement).
+    await client.query(`BEGIN;\n${stmt.text}`);
+  } catch (e) {
+    const durationMs = performance.now() - started;
+    await rollbackQuietly(client);
+    if (pgError(e).code === ACTIVE_SQL_TRANSACTION) return traceOutsideTransaction(client, stmt, before);
+    return failed(before, true, durationMs, e);
+  }
+  const durationMs = performance.now() - started;
+  let results: Result[];
+  try {
+    // One round trip: locks and catalog read before COMMIT; COMMIT can fail (deferred constraints).
+    results = (await client.query(`${LOCKS_SQL};\n${CATALOG_SQL};\nCOMMIT`)) as Result[];
+  } catch (e) {
+    await rollbackQuietly(client);
+    return failed(before, true, durationMs, e);
+  }
+  const lockRows = results[0]?.rows ?? [];
+  const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[]);
+  return {
+    trace: {
+      locks: locksOn(before, lockRows),
+      rewritten: rewrittenRelations(before, after),
+      diff: diffCatalog(before, after),
+      durationMs,
+      transactional: true,
+    },
+    after,
+  };
+}
