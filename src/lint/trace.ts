@@ -32,7 +32,7 @@ const LOCKS_SQL = `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
 /** SQLSTATE 25001: "… cannot run inside a transaction block". */
 const ACTIVE_SQL_TRANSACTION = '25001';
 
-type Result = { rows: Record<string, unknown>[] };
+type Result = { rows: unknown[] };
 
 interface PgErrorLike {
   message: string;
@@ -56,10 +56,11 @@ function failed(before: CatalogSnapshot, transactional: boolean, durationMs: num
   };
 }
 
-function locksOn(before: CatalogSnapshot, rows: readonly Record<string, unknown>[]): ObservedLock[] {
+function locksOn(before: CatalogSnapshot, rows: readonly unknown[]): ObservedLock[] {
   const seen = new Set<string>();
   const locks: ObservedLock[] = [];
-  for (const r of rows) {
+  for (const row of rows) {
+    const r = row as { oid: unknown; mode: unknown };
     const rel = before.relations.get(String(r.oid));
     if (!rel) continue; // created by this statement, a system catalog, or a temp relation
     const mode = String(r.mode);
