@@ -68,6 +68,8 @@ export interface StatementReport {
   /** Whether the statement ran inside a transaction (false: CONCURRENTLY, VACUUM, …). */
   readonly transactional: boolean;
   readonly error?: string;
+  /** Why the statement was not traced (e.g. an explicit BEGIN/COMMIT written in the file: the tracer manages transactions). */
+  readonly note?: string;
 }
 
 export interface FileReport {
@@ -79,6 +81,8 @@ export interface FileReport {
   readonly statements: readonly StatementReport[];
   readonly durationMs: number;
   readonly findings: readonly Finding[];
+  /** Set when the file was not (fully) traced, e.g. an earlier migration failed to apply. */
+  readonly note?: string;
 }
 
 export interface LintReport {
@@ -117,4 +121,12 @@ export interface LintOptions {
   readonly severities?: Readonly<Record<string, Severity | 'off'>>;
   readonly logger: import('../logger.js').Logger;
   readonly signal?: AbortSignal;
+  /**
+   * SQL run on the fresh dev database before any migration (then the session reconnects, so
+   * `ALTER DATABASE … SET` takes effect). For dbmate's measure corpus:
+   * `CREATE SCHEMA measure; DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path TO measure, "$user", public', current_database()); END $$`
+   */
+  readonly prelude?: string;
+  /** Rules to run instead of the built-in `allRules` (tests, custom rule sets). */
+  readonly rules?: readonly import('./rule.js').Rule[];
 }
