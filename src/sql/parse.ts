@@ -1,0 +1,126 @@
+/**
+ * Split a migration into statements with exact file lines, using PostgreSQL's own parser and lexer
+ * (libpg-query) and never a hand-written splitter.
+ *
+ * Offsets: libpg-query reports statement locations/lengths and token offsets in BYTES of the UTF-8
+ * encoding, and error cursor positions in CHARACTERS (code points); SourceText converts both.
+ * Each statement's span is from its first to its last real token (comments and whitespace around it,
+ * and the terminating `;`, excluded); we do not rely on whether `stmt_location` includes leading
+ * comments (it did before PostgreSQL 17, it does not in 18) nor on `stmt_len` being 0 for the last
+ * statement without `;`.
+ */
+import { DbActionError } from '../errors.js';
+import type { MigrationFile } from '../migrations/types.js';
+import { attachDirectives, type CommentSpan } from './directives.js';
+import { loadParser, parseRaw, RawParseError, scanRaw, type RawToken } from './parser.js';
+import { SourceText } from './source.js';
+import { nodeKind } from './targets.js';
+import { isTransactional, isTransactionControl } from './transaction.js';
+import type { ParsedMigration, Statement } from './types.js';
+
+export interface ParseSqlOptions {
+  /** File name used in errors (repo- or directory-relative, as the user would name it). */
+  readonly file: string;
+  /** 1-based file line on which `sql` begins (dbmate sections); default 1. */
+  readonly firstLine?: number;
+}
+
+/** Parse SQL text into statements; throws DbActionError (with file, line, column) when it does not parse. */
+export async function parseSql(sql: string, options: ParseSqlOptions): Promise<ParsedMigration> {
+  await loadParser();
+  return parseSqlSync(sql, options);
+}
+
+/** Parse the "up" part of a migration file (dbmate sections keep their file lines). */
+export function parseMigration(m: Pick<MigrationFile, 'upSql' | 'upStartLine' | 'relPath'>): Promise<ParsedMigration> {
+  return parseSql(m.upSql, { file: m.relPath, firstLine: m.upStartLine });
+}
+
+/** Same as parseSql, for callers that already awaited `loadParser()`. */
+export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMigration {
+  // A BOM is not SQL; dropping it keeps every line number (it sits on line 1, before any line break).
+  const sql = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  const source = new SourceText(sql, options.firstLine ?? 1);
+  if (sql.trim() === '') return { statements: [] };
+
+  const nul = sql.indexOf('\0');
+  if (nul !== -1) {
+    const at = source.positionOfCodePoint([...sql.slice(0, nul)].length);
+    throw new DbActionError('the file contains a NUL byte, which is not valid SQL', {
+      file: options.file,
+      ...at,
+      hint: 'check the file encoding: migrations must be UTF-8 text',
+    });
+  }
+
+  let raw;
+  try {
+    raw = parseRaw(sql);
+  } catch (e) {
+    if (!(e instanceof RawParseError)) throw e;
+    const at = e.codePointOffset === undefined ? {} : source.positionOfCodePoint(e.codePointOffset);
+    throw new DbActionError(e.message, {
+      file: options.file,
+      ...at,
+      hint: 'the statement must be valid PostgreSQL syntax (psql meta-commands such as \\connect are not SQL)',
+      cause: e.cause ?? e,
+    });
+  }
+
+  const tokens = scanRaw(sql);
+  const real = tokens.filter((t) => !t.comment);
+  const comments = tokens.filter((t) => t.comment);
+  const commentSpan = (t: RawToken): CommentSpan => ({
+    text: t.text,
+    startLine: source.lineAt(t.start),
+    endLine: source.lineAt(Math.max(t.start, t.end - 1)),
+  });
+
+  const spans: { start: number; end: number; ast: Record<string, unknown> }[] = [];
+  let r = 0;
+  for (const s of raw) {
+    const stmtEnd = s.length === undefined ? source.byteLength : s.location + s.length;
+    while (r < real.length && real[r]!.start < s.location) r++;
+    const first = real[r];
+    let last: RawToken | undefined;
+    while (r < real.length && real[r]!.end <= stmtEnd) {
+      if (real[r]!.text !== ';' || s.length !== undefined) last = real[r];
+      r++;
+    }
+    if (!first || !last || first.start >= stmtEnd) {
+      throw new Error(`bug: no tokens for the statement at byte ${s.location} of ${options.file}`);
+    }
+    spans.push({ start: first.start, end: last.end, ast: s.ast });
+  }
+
+  // Comments between statements: before statement i = after the end of statement i-1.
+  const commentsBefore: CommentSpan[][] = spans.map(() => []);
+  const trailing: CommentSpan[] = [];
+  let j = 0; // first statement that ends after the comment starts
+  for (const c of comments) {
+    while (j < spans.length && spans[j]!.end <= c.start) j++;
+    const next = spans[j];
+    if (!next) trailing.push(commentSpan(c));
+    else if (c.start < next.start) commentsBefore[j]!.push(commentSpan(c));
+    // else: a comment inside statement j, not a directive position
+  }
+
+  const startLines = spans.map((s) => source.lineAt(s.start));
+  const directives = attachDirectives(
+    spans.map((_, i) => ({ startLine: startLines[i]!, commentsBefore: commentsBefore[i]! })),
+    trailing,
+  );
+
+  const statements: Statement[] = spans.map((s, i) => ({
+    index: i,
+    text: source.slice(s.start, s.end),
+    startLine: startLines[i]!,
+    endLine: source.lineAt(s.end - 1),
+    kind: nodeKind(s.ast),
+    ast: s.ast,
+    transactional: isTransactional(s.ast),
+    transactionControl: isTransactionControl(s.ast),
+    nolint: directives.nolint[i] ?? [],
+  }));
+  return directives.txMode === undefined ? { statements } : { statements, txMode: directives.txMode };
+}

@@ -1,0 +1,77 @@
+/**
+ * The one place that talks to libpg-query (PostgreSQL's own parser compiled to WASM). The module is
+ * loaded once per process; everything else in src/sql works on the plain results returned here.
+ */
+import { hasSqlDetails, loadModule, parseSync, scanSync } from 'libpg-query';
+
+let loading: Promise<void> | undefined;
+
+/** Load the WASM parser once; later calls share the same promise. */
+export function loadParser(): Promise<void> {
+  loading ??= loadModule().catch((e: unknown) => {
+    loading = undefined; // let a later call retry instead of caching the failure
+    throw e;
+  });
+  return loading;
+}
+
+/** One statement as the parser reports it: offsets are BYTE offsets into the UTF-8 encoding of the input. */
+export interface RawStatement {
+  readonly ast: Record<string, unknown>;
+  /** Byte offset where the statement starts (PostgreSQL 18 points at its first token; callers re-check). */
+  readonly location: number;
+  /** Length in bytes without the terminating `;`; undefined when the statement runs to the end of input. */
+  readonly length: number | undefined;
+}
+
+/** A lexer token; offsets are byte offsets like the parser's. */
+export interface RawToken {
+  readonly start: number;
+  readonly end: number;
+  /** Token text as written (for comments: including `--` or the slash-star delimiters). */
+  readonly text: string;
+  readonly comment: boolean;
+}
+
+/** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
+export class RawParseError extends Error {
+  constructor(
+    message: string,
+    /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
+    readonly codePointOffset: number | undefined,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RawParseError';
+  }
+}
+
+/** Parse (loadParser() must have resolved). Throws RawParseError on invalid SQL. */
+export function parseRaw(sql: string): RawStatement[] {
+  let result;
+  try {
+    result = parseSync(sql);
+  } catch (e) {
+    if (hasSqlDetails(e) && e.sqlDetails) {
+      // libpg-query turns PostgreSQL's 1-based cursorpos into 0-based, and maps "no position" (0) to 0 as well.
+      throw new RawParseError(e.sqlDetails.message || e.message, e.sqlDetails.cursorPosition, { cause: e });
+    }
+    throw new RawParseError(e instanceof Error ? e.message : String(e), undefined, { cause: e });
+  }
+  return (result.stmts ?? []).map((s) => ({
+    ast: (s.stmt ?? {}) as Record<string, unknown>,
+    location: s.stmt_location ?? 0,
+    length: s.stmt_len ? s.stmt_len : undefined,
+  }));
+}
+
+/** Lex the input into tokens, comments included (only called on input that parsed). */
+export function scanRaw(sql: string): RawToken[] {
+  const tokens = scanSync(sql).tokens ?? [];
+  return tokens.map((t) => ({
+    start: t.start,
+    end: t.end,
+    text: t.text,
+    comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
+  }));
+}

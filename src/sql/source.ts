@@ -1,0 +1,56 @@
+/**
+ * Byte offsets (what libpg-query reports) to file lines and text. Line breaks are `\n` (so CRLF counts
+ * once and the `\r` stays part of the line's text); a lone `\r` is not a line break, as in PostgreSQL's
+ * own line counting for error positions and in git/GitHub line numbers for LF and CRLF files.
+ */
+export class SourceText {
+  private readonly bytes: Buffer;
+  /** Byte offset at which each line (index 0 = first line of the input) starts. */
+  private readonly lineStarts: number[];
+
+  constructor(
+    readonly sql: string,
+    /** 1-based file line of the input's first line. */
+    private readonly firstLine: number,
+  ) {
+    this.bytes = Buffer.from(sql, 'utf8');
+    this.lineStarts = [0];
+    for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  /** Text between two byte offsets (both on character boundaries, as token offsets are). */
+  slice(start: number, end: number): string {
+    return this.bytes.toString('utf8', start, end);
+  }
+
+  /** 1-based FILE line of the byte at `offset`. */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + this.firstLine;
+  }
+
+  /** 1-based line and column (in characters) of a 0-based code point offset, e.g. PostgreSQL's cursorpos. */
+  positionOfCodePoint(codePoints: number): { line: number; column: number } {
+    let byte = 0;
+    let seen = 0;
+    for (const ch of this.sql) {
+      if (seen === codePoints) break;
+      byte += Buffer.byteLength(ch, 'utf8');
+      seen++;
+    }
+    const line = this.lineAt(byte);
+    const lineStart = this.lineStarts[line - this.firstLine] ?? 0;
+    const column = [...this.slice(lineStart, byte)].length + 1;
+    return { line, column };
+  }
+}
