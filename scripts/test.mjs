@@ -3,7 +3,7 @@
 // into .cache/node24 when this machine's Node is older), then prints `N passed, N failed` from
 // jest's JSON results and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,24 +33,44 @@ function node24() {
 }
 
 const nodeBin = nodeOk ? process.execPath : node24();
-const results = join(root, '.cache', 'jest-results.json');
+// One results file per run: several test runs may share the work tree at once, and a stale file must never be read.
+const results = join(root, '.cache', `jest-results-${process.pid}.json`);
+rmSync(results, { force: true });
 mkdirSync(dirname(results), { recursive: true });
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 const r = spawnSync(
   nodeBin,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', jest, '--json', `--outputFile=${results}`, ...process.argv.slice(2)],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    jest,
+    '--json',
+    `--outputFile=${results}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', cwd: root, env: { ...process.env, PATH: `${dirname(nodeBin)}:${process.env.PATH}` } },
 );
 let summary;
 try {
   const json = JSON.parse(readFileSync(results, 'utf8'));
-  summary = { passed: json.numPassedTests, failed: json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0), skipped: json.numPendingTests + json.numTodoTests };
+  summary = {
+    passed: json.numPassedTests,
+    failed: json.numFailedTests + (json.numRuntimeErrorTestSuites ?? 0),
+    skipped: json.numPendingTests + json.numTodoTests,
+  };
 } catch {
   summary = undefined;
+} finally {
+  rmSync(results, { force: true });
 }
 if (!summary) {
+  // jest did not get as far as writing results (config error, globalSetup failure, crash).
   console.log('0 passed, 1 failed');
   process.exit(r.status || 1);
 }
-console.log(`${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+// jest failed without a failing test (e.g. globalTeardown threw): still a failure, and the count must say so.
+if (r.status !== 0 && summary.failed === 0) summary.failed = 1;
+if (summary.skipped) console.log(`${summary.skipped} skipped`);
+// The last line is exactly `N passed, N failed` (CI parses it).
+console.log(`${summary.passed} passed, ${summary.failed} failed`);
 process.exit(r.status === 0 && summary.failed === 0 ? 0 : r.status || 1);
