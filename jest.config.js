@@ -9,5 +9,8 @@ export default {
   roots: ['<rootDir>/__tests__', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 120000,
+  // One shared PostgreSQL for the run (DB_ACTION_TEST_URL); see __tests__/helpers/pg.ts.
+  globalSetup: '<rootDir>/__tests__/globalSetup.ts',
+  globalTeardown: '<rootDir>/__tests__/globalTeardown.ts',
   maxWorkers: 2,
 };

@@ -1,0 +1,218 @@
+/**
+ * A throwaway PostgreSQL cluster from server binaries: `initdb` into a temp dir, `postgres` bound to
+ * 127.0.0.1 on a free port with durability off, stopped with an immediate shutdown and removed.
+ * Runs as an unprivileged user when this process is root (see runAs.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Logger } from '../logger.js';
+import { freePort } from './ports.js';
+import { serverUser, spawnIdentity, type RunAs } from './runAs.js';
+
+/** Settings that trade durability for speed: the data is thrown away anyway. */
+export const FAST_SERVER_SETTINGS: readonly string[] = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+
+export interface Cluster {
+  /** Superuser URL of the `postgres` database (secret). */
+  readonly serverUrl: string;
+  readonly port: number;
+  /** Temp directory holding the data dir and the socket; removed on close. */
+  readonly dir: string;
+  /** Postmaster pid. */
+  readonly pid: number;
+  readonly password: string;
+  /** The user the server runs as, when this process is root. */
+  readonly runAs?: RunAs;
+  /** Immediate shutdown, wait for exit, remove files. Idempotent. */
+  close(): Promise<void>;
+  /** Best-effort synchronous teardown for exit handlers. */
+  closeSync(): void;
+}
+
+export interface ClusterOptions {
+  readonly bindir: string;
+  readonly logger: Logger;
+  /** Prefix of the temp directory name. */
+  readonly label?: string;
+}
+
+const READY = /database system is ready to accept connections/;
+const BIND_FAILED = /could not (?:bind|create listen socket)|Address already in use/i;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** The last lines a process printed, for error messages. */
+class Tail {
+  private lines: string[] = [];
+  private readonly max: number;
+  constructor(max = 40) {
+    this.max = max;
+  }
+  push(chunk: string): void {
+    this.lines.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
+    if (this.lines.length > this.max) this.lines = this.lines.slice(-this.max);
+  }
+  toString(): string {
+    return this.lines.join('\n');
+  }
+}
+
+function serverEnv(): NodeJS.ProcessEnv {
+  // English messages (readiness is detected from the log) and no PG* variables leaking in.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PG')) env[k] = v;
+  return { ...env, LC_ALL: 'C', LANG: 'C' };
+}
+
+function runToCompletion(file: string, args: string[], runAs: RunAs | undefined, cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...spawnIdentity(runAs) });
+    const tail = new Tail();
+    child.stdout.setEncoding('utf8').on('data', (d: string) => tail.push(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => tail.push(d));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output: tail.toString() }));
+  });
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+interface Postmaster {
+  child: ChildProcess;
+  tail: Tail;
+}
+
+/** Starts `postgres` and resolves once it accepts connections; rejects with its log when it exits first. */
+function startPostmaster(bindir: string, dataDir: string, dir: string, port: number, runAs: RunAs | undefined, logger: Logger): Promise<Postmaster> {
+  const settings = [...FAST_SERVER_SETTINGS, 'listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'logging_collector=off'];
+  const args = ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(bindir, 'postgres'), args, { cwd: dir, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...spawnIdentity(runAs) });
+    const tail = new Tail();
+    let ready = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGQUIT');
+      reject(new Error(`postgres did not become ready within ${START_TIMEOUT_MS / 1000}s:\n${tail.toString()}`));
+    }, START_TIMEOUT_MS);
+    const onData = (d: string): void => {
+      // Keep draining after startup: a full pipe would block the server.
+      tail.push(d);
+      if (!ready && READY.test(d)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve({ child, tail });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      if (ready) {
+        logger.debug(`dev postgres (pid ${child.pid}) exited (${signal ?? code})`);
+        return;
+      }
+      clearTimeout(timer);
+      const error = new Error(`postgres exited during startup (${signal ?? `code ${code}`}):\n${tail.toString()}`);
+      (error as Error & { bindFailed?: boolean }).bindFailed = BIND_FAILED.test(tail.toString());
+      reject(error);
+    });
+  });
+}
+
+/** Creates, starts and returns a fresh cluster. Throws (plain Error, with the server's output) on failure. */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const { bindir, logger } = options;
+  const runAs = serverUser();
+  const dir = await mkdtemp(join(tmpdir(), `${options.label ?? 'db-action-pg'}-`));
+  const dataDir = join(dir, 'data');
+  let postmaster: Postmaster | undefined;
+  try {
+    if (runAs) {
+      await chown(dir, runAs.uid, runAs.gid);
+      logger.debug(`running as root: PostgreSQL runs as user ${runAs.user} (uid ${runAs.uid})`);
+    }
+    await chmod(dir, 0o700);
+    const password = randomBytes(18).toString('hex');
+    const pwfile = join(dir, 'pwfile');
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
+    const initdb = await runToCompletion(
+      join(bindir, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C'],
+      runAs,
+      dir,
+    );
+    await rm(pwfile, { force: true });
+    if (initdb.code !== 0) throw new Error(`initdb failed (exit ${initdb.code}):\n${initdb.output}`);
+
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        postmaster = await startPostmaster(bindir, dataDir, dir, port, runAs, logger);
+      } catch (error) {
+        if ((error as { bindFailed?: boolean }).bindFailed && attempt < 5) {
+          logger.debug(`port ${port} was taken, retrying with another`);
+          continue;
+        }
+        throw error;
+      }
+      const pm = postmaster;
+      const child = pm.child;
+      const pid = child.pid ?? 0;
+      let closing: Promise<void> | undefined;
+      const cluster: Cluster = {
+        serverUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+        port,
+        dir,
+        pid,
+        password,
+        runAs,
+        close() {
+          closing ??= (async () => {
+            if (child.exitCode === null && child.signalCode === null) {
+              child.kill('SIGQUIT'); // immediate shutdown: no checkpoint, nothing worth keeping
+              if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+                child.kill('SIGKILL');
+                await waitForExit(child, STOP_TIMEOUT_MS);
+              }
+            }
+            await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+          })();
+          return closing;
+        },
+        closeSync() {
+          if (child.exitCode === null && child.signalCode === null) {
+            try {
+              process.kill(pid, 'SIGQUIT');
+            } catch {
+              // already gone
+            }
+          }
+          rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+        },
+      };
+      return cluster;
+    }
+  } catch (error) {
+    if (postmaster) postmaster.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
+    throw error;
+  }
+}

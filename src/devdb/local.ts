@@ -1,0 +1,62 @@
+/**
+ * The `local` provider: a throwaway cluster from PostgreSQL binaries installed on this machine.
+ * The dev database is the fresh cluster's `postgres` database.
+ */
+import { performance } from 'node:perf_hooks';
+
+import type { Logger } from '../logger.js';
+import { findPostgresBinaries, type PostgresBinaries } from './binaries.js';
+import { startCluster, type Cluster } from './cluster.js';
+import { ProviderUnavailable, serverVersionNum } from './provider.js';
+import { track } from './teardown.js';
+import type { DevDatabase } from './types.js';
+
+export interface LocalServer extends DevDatabase {
+  readonly cluster: Cluster;
+  readonly binaries: PostgresBinaries;
+}
+
+export interface LocalOptions {
+  readonly postgresVersion?: string;
+  readonly logger: Logger;
+  /** Use these binaries instead of searching (embedded fallback, tests). */
+  readonly binaries?: PostgresBinaries;
+}
+
+export async function startLocal(options: LocalOptions): Promise<LocalServer> {
+  const started = performance.now();
+  const { logger } = options;
+  const binaries = options.binaries ?? (await findPostgresBinaries(options.postgresVersion));
+  if (!binaries) {
+    throw new ProviderUnavailable('no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
+  }
+  if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
+    logger.debug(`PostgreSQL ${options.postgresVersion} is not installed locally; using ${binaries.version} from ${binaries.bindir}`);
+  }
+  const cluster = await startCluster({ bindir: binaries.bindir, logger, label: 'db-action-pg' });
+  const untrack = track({ description: `local postgres pid ${cluster.pid}`, close: () => cluster.close(), closeSync: () => cluster.closeSync() });
+  try {
+    const versionNum = await serverVersionNum(cluster.serverUrl, logger);
+    const startupMs = Math.round(performance.now() - started);
+    logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`);
+    return {
+      url: cluster.serverUrl,
+      provider: 'local',
+      serverVersionNum: versionNum,
+      startupMs,
+      cluster,
+      binaries,
+      async close() {
+        try {
+          await cluster.close();
+        } finally {
+          untrack();
+        }
+      },
+    };
+  } catch (error) {
+    await cluster.close().catch(() => undefined);
+    untrack();
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Keeping database URLs and passwords out of logs and error messages.
+ *
+ * `secretsOf(url)` lists every spelling of a connection string's secrets that could end up in a
+ * message (the whole URL, the password raw, percent-decoded and percent-encoded); `redact` replaces
+ * them with `***`. A `Redactor` collects secrets over a run and is what adapters wrap loggers with.
+ */
+
+/** What secrets are replaced with. */
+export const REDACTED = '***';
+
+/** The spellings of a password that may appear in text. */
+function spellingsOf(password: string): string[] {
+  if (password === '') return [];
+  const out = new Set<string>([password]);
+  try {
+    out.add(decodeURIComponent(password));
+  } catch {
+    // not valid percent-encoding: the raw form is all there is
+  }
+  out.add(encodeURIComponent(password));
+  try {
+    out.add(encodeURIComponent(decodeURIComponent(password)));
+  } catch {
+    // idem
+  }
+  return [...out].filter((s) => s !== '');
+}
+
+/** `password=...` in a key=value DSN (`host=x password='a b' user=y`), quoted or not. */
+function dsnPassword(text: string): string | undefined {
+  const m = /(?:^|\s)password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|(\S+))/i.exec(text);
+  if (!m) return undefined;
+  if (m[1] !== undefined) return m[1].replace(/\\(.)/g, '$1');
+  return m[2];
+}
+
+/** The password part of a `postgres://user:password@host/db` URL, as written (still percent-encoded). */
+function urlPassword(url: string): string | undefined {
+  // Parse by hand too: URLs with unencoded special characters in the password are not valid WHATWG
+  // URLs, yet users write them and they must not leak either.
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url);
+  const userinfo = m?.[1];
+  if (userinfo === undefined) return undefined;
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return undefined;
+  return userinfo.slice(colon + 1);
+}
+
+/**
+ * Every secret spelling in a connection string (URL or key=value DSN): the whole string, the
+ * password as written, percent-decoded and percent-encoded. Longest first, so that redacting the
+ * whole URL wins over redacting only its password. The whole string counts as secret even without a
+ * password (it may carry tokens in its query).
+ */
+export function secretsOf(url: string): string[] {
+  const out = new Set<string>();
+  const passwords: string[] = [];
+  const fromUrl = urlPassword(url);
+  if (fromUrl !== undefined) passwords.push(fromUrl);
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) passwords.push(parsed.password);
+    const qp = parsed.searchParams.get('password');
+    if (qp) passwords.push(qp);
+  } catch {
+    // not a WHATWG URL: maybe a DSN
+  }
+  const fromDsn = dsnPassword(url);
+  if (fromDsn !== undefined) passwords.push(fromDsn);
+  for (const p of passwords) for (const s of spellingsOf(p)) out.add(s);
+  if (url.trim() !== '') out.add(url);
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `text` with every occurrence of each secret replaced by `***`. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  const list = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
+  if (list.length === 0) return text;
+  return text.replace(new RegExp(list.map(escapeRegExp).join('|'), 'g'), REDACTED);
+}
+
+/** Collects secrets over a run; `redact(text)` scrubs all of them. */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Adds literal secrets (passwords, tokens). Empty strings are ignored. */
+  add(...secrets: string[]): this {
+    for (const s of secrets) if (s !== '') this.secrets.add(s);
+    return this;
+  }
+
+  /** Adds the secrets of a connection string (see `secretsOf`). */
+  addUrl(url: string): this {
+    return this.add(...secretsOf(url));
+  }
+
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  /** How many distinct secrets are known. */
+  get size(): number {
+    return this.secrets.size;
+  }
+}
