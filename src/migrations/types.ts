@@ -55,4 +55,10 @@ export interface MigrationDirectory {
 export interface LoadDirectoryOptions {
   /** Force a format instead of auto-detecting. */
   readonly format?: DirFormat | 'auto';
+  /**
+   * Paths (relative to the directory, `/`-separated) to leave out entirely, e.g. a seed file that is not a
+   * migration. `*` matches within one path segment, `**` across segments. Without this, a `.sql` file
+   * that fits no migration pattern of the format is an error.
+   */
+  readonly ignore?: readonly string[];
 }
