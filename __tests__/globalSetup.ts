@@ -9,15 +9,12 @@
  *
  * How the TypeScript sources load here: Jest loads this file itself, but whatever it imports is loaded
  * by Node's own ESM loader, outside Jest's transform and moduleNameMapper, so `../src/x.js` would not
- * be found. Node ≥ 22.18 strips types from `.ts` natively, so the only missing piece is resolving
- * `./x.js` to `./x.ts`: a synchronous resolve hook (module.registerHooks) does that, for project files
- * only, before the sources are imported dynamically. Consequence for src/ files reached from here
- * (src/devdb, src/db, src/secrets.ts, src/logger.ts, src/errors.ts): erasable TypeScript only (no
- * enums, namespaces or constructor parameter properties) and `import type` for types.
+ * be found. helpers/register-ts.mjs (a module.registerHooks resolve hook: `./x.js` → `./x.ts`; Node
+ * strips the types natively) fixes that; the sources are then imported dynamically. Consequence for
+ * src/ files reached from here (src/devdb, src/db, src/secrets.ts, src/logger.ts, src/errors.ts):
+ * erasable TypeScript only (no enums, namespaces, constructor parameter properties), `import type`.
  */
-import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import './helpers/register-ts.mjs';
 
 import type { DevDatabase } from '../src/devdb/types.js';
 
@@ -26,28 +23,8 @@ declare global {
   var __DB_ACTION_TEST_SERVER__: DevDatabase | undefined;
 }
 
-let hooked = false;
-
-function resolveTsSources(): void {
-  if (hooked) return;
-  hooked = true;
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      const parent = context.parentURL;
-      if (/^\.\.?\//.test(specifier) && specifier.endsWith('.js') && parent?.startsWith('file:') && !parent.includes('/node_modules/')) {
-        const candidate = new URL(specifier.replace(/\.js$/, '.ts'), parent);
-        if (!existsSync(fileURLToPath(new URL(specifier, parent))) && existsSync(fileURLToPath(candidate))) {
-          return nextResolve(candidate.href, context);
-        }
-      }
-      return nextResolve(specifier, context);
-    },
-  });
-}
-
 export default async function globalSetup(): Promise<void> {
   if (process.env.DB_ACTION_TEST_URL) return;
-  resolveTsSources();
   const { stderrLogger } = (await import('../src/logger.js')) as typeof import('../src/logger.js');
   const { startLocal } = (await import('../src/devdb/local.js')) as typeof import('../src/devdb/local.js');
   const { startEmbedded } = (await import('../src/devdb/embedded.js')) as typeof import('../src/devdb/embedded.js');
