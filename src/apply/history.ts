@@ -1,0 +1,235 @@
+/**
+ * The history table: one row per migration (versioned ones keyed by version, repeatable ones by name),
+ * with its checksum, status, timing, who applied it, and the progress of non-transactional files.
+ */
+import { hostname } from 'node:os';
+import type pg from 'pg';
+
+import { DbActionError } from '../errors.js';
+
+/** Status of a history row. */
+export type HistoryStatus = 'applied' | 'failed' | 'running' | 'baseline';
+
+export interface HistoryRow {
+  /** Primary key: the version, or `R:<name>` for a repeatable migration. */
+  readonly key: string;
+  readonly version: string;
+  readonly name: string;
+  readonly repeatable: boolean;
+  /** File path relative to the migration directory when it was applied. */
+  readonly file: string | null;
+  readonly checksum: string;
+  readonly status: HistoryStatus;
+  readonly appliedAt: Date;
+  readonly executionMs: number | null;
+  readonly appliedBy: string | null;
+  readonly error: string | null;
+  /** 0-based index of the statement that failed. */
+  readonly failedStatement: number | null;
+  /** Non-transactional progress: statements 0..n-1 are done. */
+  readonly statementsDone: number;
+  /** SHA-256 of the statements done (see `prefixChecksum`), to check a resumed file did not change them. */
+  readonly doneChecksum: string | null;
+}
+
+/** The data a write needs. */
+export interface HistoryEntry {
+  readonly version: string;
+  readonly name: string;
+  readonly repeatable: boolean;
+  readonly file: string;
+  readonly checksum: string;
+}
+
+/** Primary key of a migration in the history table. */
+export function historyKey(m: { version: string; name: string; repeatable: boolean }): string {
+  return m.repeatable ? `R:${m.name}` : m.version;
+}
+
+/** `current_user` is added by SQL; this is the rest: the GitHub actor (when in Actions) and the host. */
+export function appliedByDetail(env: NodeJS.ProcessEnv = process.env): string {
+  const actor = env.GITHUB_ACTOR;
+  return actor ? `${actor}@${hostname()}` : hostname();
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A SQL string literal (standard_conforming_strings is on in every supported PostgreSQL). */
+export function literal(value: string | number | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return String(Math.trunc(value));
+  // E'' would be needed for backslashes only with standard_conforming_strings off; NUL cannot occur in SQL text.
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[^."\s]+)`;
+
+function unquote(part: string): string {
+  return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase();
+}
+
+/** Where the history lives and the SQL that reads and writes it. */
+export class HistoryTable {
+  readonly schema: string;
+  readonly table: string;
+  /** `"schema"."table"`. */
+  readonly qualified: string;
+
+  /** `spec` is `schema.table` (identifiers folded to lower case unless double-quoted); a bare `table` goes in `public`. */
+  constructor(spec = 'db_action.schema_migrations') {
+    const m = new RegExp(`^\\s*(${IDENT})(?:\\.(${IDENT}))?\\s*$`).exec(spec);
+    if (!m || !m[1]) {
+      throw new DbActionError(`history table "${spec}" is not a valid schema.table name`, {
+        hint: 'write it as schema.table, e.g. db_action.schema_migrations',
+      });
+    }
+    this.schema = m[2] ? unquote(m[1]) : 'public';
+    this.table = unquote(m[2] ?? m[1]);
+    this.qualified = `${quoteIdent(this.schema)}.${quoteIdent(this.table)}`;
+  }
+
+  /** Human spelling for messages. */
+  toString(): string {
+    return `${this.schema}.${this.table}`;
+  }
+
+  async exists(client: pg.Client): Promise<boolean> {
+    const r = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [this.qualified]);
+    return r.rows[0]?.t != null;
+  }
+
+  /** Creates the schema and table when absent (call while holding the advisory lock). */
+  async ensure(client: pg.Client): Promise<boolean> {
+    if (await this.exists(client)) return false;
+    const ns = await client.query<{ n: string | null }>('SELECT to_regnamespace($1) AS n', [quoteIdent(this.schema)]);
+    if (ns.rows[0]?.n == null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
+  key text PRIMARY KEY,
+  version text NOT NULL,
+  name text NOT NULL,
+  repeatable boolean NOT NULL DEFAULT false,
+  file text,
+  checksum text NOT NULL,
+  status text NOT NULL CHECK (status IN ('applied', 'failed', 'running', 'baseline')),
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  execution_ms integer,
+  applied_by text,
+  error text,
+  failed_statement integer,
+  statements_done integer NOT NULL DEFAULT 0,
+  done_checksum text
+)`);
+    await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+    return true;
+  }
+
+  /** Every row, oldest first. */
+  async read(client: pg.Client): Promise<HistoryRow[]> {
+    const r = await client.query<{
+      key: string;
+      version: string;
+      name: string;
+      repeatable: boolean;
+      file: string | null;
+      checksum: string;
+      status: HistoryStatus;
+      applied_at: Date;
+      execution_ms: number | null;
+      applied_by: string | null;
+      error: string | null;
+      failed_statement: number | null;
+      statements_done: number;
+      done_checksum: string | null;
+    }>(`SELECT * FROM ${this.qualified} ORDER BY applied_at, key`);
+    return r.rows.map((row) => ({
+      key: row.key,
+      version: row.version,
+      name: row.name,
+      repeatable: row.repeatable,
+      file: row.file,
+      checksum: row.checksum,
+      status: row.status,
+      appliedAt: row.applied_at,
+      executionMs: row.execution_ms,
+      appliedBy: row.applied_by,
+      error: row.error,
+      failedStatement: row.failed_statement,
+      statementsDone: row.statements_done,
+      doneChecksum: row.done_checksum,
+    }));
+  }
+
+  /**
+   * SQL (literals inlined, so it can ride in a multi-statement query) that records `entry` as `status`
+   * in the current transaction; execution time is measured from the transaction start.
+   */
+  upsertSql(entry: HistoryEntry, status: HistoryStatus, appliedBy: string, measureFromTxStart = true): string {
+    const ms = measureFromTxStart ? `(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer` : 'NULL';
+    return `INSERT INTO ${this.qualified} AS h (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
+VALUES (${literal(historyKey(entry))}, ${literal(entry.version)}, ${literal(entry.name)}, ${entry.repeatable}, ${literal(entry.file)}, ${literal(entry.checksum)}, ${literal(status)}, clock_timestamp(), ${ms}, current_user || ' (' || ${literal(appliedBy)} || ')', NULL, NULL, 0, NULL)
+ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, file = EXCLUDED.file, checksum = EXCLUDED.checksum,
+  status = EXCLUDED.status, applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by,
+  error = NULL, failed_statement = NULL, statements_done = 0, done_checksum = NULL`;
+  }
+
+  /** Records a failure (outside any migration transaction). */
+  async recordFailure(
+    client: pg.Client,
+    entry: HistoryEntry,
+    details: { appliedBy: string; error: string; failedStatement: number | null; statementsDone: number; doneChecksum: string | null; executionMs: number },
+  ): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.qualified} (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
+VALUES ($1, $2, $3, $4, $5, $6, 'failed', clock_timestamp(), $7, current_user || ' (' || $8 || ')', $9, $10, $11, $12)
+ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, file = EXCLUDED.file, checksum = EXCLUDED.checksum,
+  status = 'failed', applied_at = EXCLUDED.applied_at, execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by,
+  error = EXCLUDED.error, failed_statement = EXCLUDED.failed_statement, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum`,
+      [
+        historyKey(entry),
+        entry.version,
+        entry.name,
+        entry.repeatable,
+        entry.file,
+        entry.checksum,
+        Math.round(details.executionMs),
+        details.appliedBy,
+        details.error,
+        details.failedStatement,
+        details.statementsDone,
+        details.doneChecksum,
+      ],
+    );
+  }
+
+  /** Marks a non-transactional migration as running from `statementsDone` (autocommit). */
+  async markRunning(client: pg.Client, entry: HistoryEntry, appliedBy: string, statementsDone: number, doneChecksum: string): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.qualified} (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
+VALUES ($1, $2, $3, $4, $5, $6, 'running', clock_timestamp(), NULL, current_user || ' (' || $7 || ')', NULL, NULL, $8, $9)
+ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, file = EXCLUDED.file, checksum = EXCLUDED.checksum,
+  status = 'running', applied_at = EXCLUDED.applied_at, execution_ms = NULL, applied_by = EXCLUDED.applied_by,
+  error = NULL, failed_statement = NULL, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum`,
+      [historyKey(entry), entry.version, entry.name, entry.repeatable, entry.file, entry.checksum, appliedBy, statementsDone, doneChecksum],
+    );
+  }
+
+  /** Records that statements 0..done-1 of a non-transactional migration are done. */
+  async markProgress(client: pg.Client, entry: HistoryEntry, statementsDone: number, doneChecksum: string): Promise<void> {
+    await client.query(`UPDATE ${this.qualified} SET statements_done = $2, done_checksum = $3 WHERE key = $1`, [
+      historyKey(entry),
+      statementsDone,
+      doneChecksum,
+    ]);
+  }
+
+  /** Finishes a non-transactional migration. */
+  async markApplied(client: pg.Client, entry: HistoryEntry, executionMs: number, statementsDone: number, doneChecksum: string): Promise<void> {
+    await client.query(
+      `UPDATE ${this.qualified} SET status = 'applied', execution_ms = $2, statements_done = $3, done_checksum = $4, error = NULL, failed_statement = NULL,
+  checksum = $5, applied_at = clock_timestamp() WHERE key = $1`,
+      [historyKey(entry), Math.round(executionMs), statementsDone, doneChecksum, entry.checksum],
+    );
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * Apply engine: `apply()` runs pending migrations exactly once (advisory lock, checksummed history,
+ * one transaction per file, resumable non-transactional files, bounded lock timeouts, cancellation);
+ * `status()` lists applied/pending/failed/edited migrations. Neither throws for user-fixable problems:
+ * they come back in `error` next to the per-migration results.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+import { isDbActionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { compareVersions, loadMigrationDirectory } from '../migrations/index.js';
+import type { MigrationDirectory, MigrationFile } from '../migrations/types.js';
+import { Redactor } from '../secrets.js';
+import { parseSql } from '../sql/index.js';
+import { connect } from '../db/client.js';
+import { formatDuration } from './duration.js';
+import { appliedByDetail, historyKey, HistoryTable, type HistoryRow } from './history.js';
+import { acquireLock, lockKeys, releaseLock } from './lock.js';
+import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
+import { scrubbedCause } from './pg-errors.js';
+import { isTransactionalFile, runNonTransactional, runTransactional, runVerify, type ExecutableMigration, type RunnerContext } from './runner.js';
+import { ApplySession } from './session.js';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  MigrationRunResult,
+  MigrationStatusEntry,
+  StatusOptions,
+  StatusResult,
+  TargetOptions,
+} from './types.js';
+
+export type * from './types.js';
+export { parseDuration, formatDuration } from './duration.js';
+export { HistoryTable } from './history.js';
+
+const DEFAULTS = {
+  lockTimeoutMs: 5000,
+  statementTimeoutMs: 0,
+  lockRetries: 3,
+  lockRetryDelayMs: 1000,
+  lockWaitMs: 300_000,
+  applicationName: 'db-action apply',
+};
+
+/** A logger that scrubs secrets from every line. */
+function redactingLogger(logger: Logger, redact: (t: string) => string): Logger {
+  return {
+    debug: (m) => logger.debug(redact(m)),
+    info: (m) => logger.info(redact(m)),
+    warn: (m) => logger.warn(redact(m)),
+    error: (m) => logger.error(redact(m)),
+  };
+}
+
+/** Errors with secrets scrubbed from message, hint and cause. */
+function scrubError(e: unknown, redact: (t: string) => string): Error {
+  if (isDbActionError(e)) {
+    if (redact(e.format()) === e.format()) return e;
+    return Object.assign(Object.create(Object.getPrototypeOf(e) as object) as Error, e, {
+      message: redact(e.message),
+      hint: e.hint === undefined ? undefined : redact(e.hint),
+      cause: scrubbedCause(e.cause ?? e, redact),
+    });
+  }
+  return scrubbedCause(e, redact);
+}
+
+function displayPathFn(cwd: string): (m: MigrationFile) => string {
+  return (m) => {
+    const rel = relative(cwd, m.absPath);
+    return (rel === '' || isAbsolute(rel) ? m.absPath : rel).split(sep).join('/');
+  };
+}
+
+async function loadDirectory(options: TargetOptions, cwd: string): Promise<MigrationDirectory> {
+  if (options.directory) return options.directory;
+  const dir = options.dir ?? 'migrations';
+  return loadMigrationDirectory(resolve(cwd, dir), { format: options.format ?? 'auto' });
+}
+
+function resultOf(p: PlannedMigration, status: MigrationRunResult['status'], extra: Partial<MigrationRunResult> = {}): MigrationRunResult {
+  return {
+    version: p.migration.version,
+    name: p.migration.name,
+    file: p.file,
+    repeatable: p.migration.repeatable,
+    transactional: extra.transactional ?? p.migration.transaction !== 'none',
+    status,
+    ...extra,
+  };
+}
+
+/**
+ * Applies pending migrations. Order of work: load + validate the directory, connect, take the
+ * advisory lock (polling, no transaction held), create the history table if absent, re-read it,
+ * validate checksums and order, parse every pending file, baseline, then run each file; unlock and
+ * close in `finally`.
+ */
+export async function apply(options: ApplyOptions): Promise<ApplyResult> {
+  const started = Date.now();
+  const redactor = new Redactor().addUrl(options.databaseUrl);
+  const redact = (t: string): string => redactor.redact(t);
+  const logger = redactingLogger(options.logger, redact);
+  const cwd = options.cwd ?? process.cwd();
+  const dryRun = options.dryRun ?? false;
+  const verify = options.verify ?? false;
+  const opt = {
+    lockTimeoutMs: options.lockTimeoutMs ?? DEFAULTS.lockTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+    lockRetries: Math.max(1, options.lockRetries ?? DEFAULTS.lockRetries),
+    lockRetryDelayMs: options.lockRetryDelayMs ?? DEFAULTS.lockRetryDelayMs,
+    lockWaitMs: options.lockWaitMs ?? DEFAULTS.lockWaitMs,
+  };
+  const results = new Map<string, MigrationRunResult>();
+  const order: string[] = [];
+  const setResult = (r: MigrationRunResult, key: string): void => {
+    if (!results.has(key)) order.push(key);
+    results.set(key, r);
+  };
+  let warnings: string[] = [];
+  let rows: HistoryRow[] = [];
+  let plan: Plan | undefined;
+  let compare: ((a: string, b: string) => number) | undefined;
+  let appliedCount = 0;
+  let error: Error | undefined;
+  let session: ApplySession | undefined;
+  let keys: readonly [number, number] | undefined;
+  let locked = false;
+  try {
+    const history = new HistoryTable(options.historyTable);
+    const directory = await loadDirectory(options, cwd);
+    const format = directory.format;
+    compare = (a, b) => compareVersions(format, a, b);
+    const displayPath = displayPathFn(cwd);
+    session = await ApplySession.open(options.databaseUrl, {
+      applicationName: options.applicationName ?? DEFAULTS.applicationName,
+      logger,
+      signal: options.signal,
+    });
+    const client = session.client;
+    if (!dryRun) {
+      keys = lockKeys(history.toString());
+      await acquireLock(client, keys, { waitMs: opt.lockWaitMs, logger, signal: options.signal, what: history.toString() });
+      locked = true;
+    }
+    // Dry-run and verify write nothing: the history is read only when it exists.
+    if (!dryRun && !verify) {
+      if (await history.ensure(client)) logger.info(`created the history table ${history}`);
+    }
+    rows = (await history.exists(client)) ? await history.read(client) : [];
+    plan = planApply(directory.migrations, rows, { allowOutOfOrder: options.allowOutOfOrder, baseline: options.baseline, displayPath, compare });
+    warnings = [...plan.warnings];
+    for (const w of warnings) logger.warn(w);
+    for (const p of plan.baseline) setResult(resultOf(p, 'baseline'), historyKey(p.migration));
+    for (const p of plan.run) setResult(resultOf(p, 'pending'), historyKey(p.migration));
+
+    // Parse everything that will run before running anything: a syntax error stops the run up front.
+    const exes: ExecutableMigration[] = [];
+    for (const p of plan.run) {
+      const parsed = await parseSql(p.migration.upSql, { file: p.file, firstLine: p.migration.upStartLine });
+      const exe = { planned: p, parsed };
+      exes.push(exe);
+      setResult(resultOf(p, 'pending', { transactional: isTransactionalFile(exe) }), historyKey(p.migration));
+    }
+
+    if (plan.run.length === 0 && plan.baseline.length === 0) logger.info(`database is up to date (${directory.migrations.length} migrations)`);
+    if (dryRun) {
+      for (const p of plan.baseline) logger.info(`would record ${p.file} as baseline`);
+      for (const e of exes) logger.info(`would apply ${e.planned.file}${isTransactionalFile(e) ? '' : ' (statement by statement, no transaction)'}`);
+      return finish();
+    }
+
+    const ctx: RunnerContext = {
+      session,
+      history,
+      logger,
+      appliedBy: appliedByDetail(),
+      ...opt,
+      redact,
+    };
+
+    if (verify) {
+      const outcomes = await runVerify(ctx, exes);
+      for (const o of outcomes) {
+        setResult(
+          resultOf(o.exe.planned, o.status, { transactional: isTransactionalFile(o.exe), durationMs: o.durationMs, error: o.error?.format() }),
+          historyKey(o.exe.planned.migration),
+        );
+        if (o.status === 'verified') logger.info(`verified ${o.exe.planned.file} (${formatDuration(o.durationMs ?? 0)}, rolled back)`);
+        if (o.error) error = o.error;
+      }
+      return finish();
+    }
+
+    if (plan.baseline.length > 0) {
+      const sql = plan.baseline
+        .map((p) =>
+          history.upsertSql(
+            { version: p.migration.version, name: p.migration.name, repeatable: false, file: p.migration.relPath, checksum: p.migration.checksum },
+            'baseline',
+            ctx.appliedBy,
+            false,
+          ),
+        )
+        .join(';\n');
+      await session.query(`BEGIN;\n${sql};\nCOMMIT`);
+      logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
+    }
+
+    for (const exe of exes) {
+      const p = exe.planned;
+      const transactional = isTransactionalFile(exe);
+      const key = historyKey(p.migration);
+      if (p.action === 'retry') {
+        logger.info(
+          `${p.file}: a previous run ${p.previous?.status === 'running' ? 'was interrupted' : 'failed'}${p.previous?.error ? ` (${p.previous.error.split('\n')[0]})` : ''}; ${transactional ? 'retrying it from scratch' : 'resuming it'}`,
+        );
+      }
+      try {
+        const outcome = transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe);
+        appliedCount++;
+        setResult(resultOf(p, 'applied', { transactional, durationMs: outcome.durationMs, retries: outcome.retries, resumedFrom: outcome.resumedFrom }), key);
+        logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
+      } catch (e) {
+        const scrubbed = scrubError(e, redact);
+        setResult(resultOf(p, 'failed', { transactional, error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), key);
+        throw scrubbed;
+      }
+    }
+    return finish();
+  } catch (e) {
+    error = scrubError(e, redact);
+    return finish();
+  } finally {
+    if (session) {
+      if (locked && keys && !session.lost) await releaseLock(session.client, keys);
+      await session.close();
+    }
+  }
+
+  function finish(): ApplyResult {
+    const migrations = order.map((k) => results.get(k)!);
+    const doneRows = [
+      ...rows,
+      ...migrations
+        .filter((m) => m.status === 'applied' || m.status === 'baseline')
+        .map((m) => ({ version: m.version, repeatable: m.repeatable, status: 'applied' as const })),
+    ];
+    const pendingCount = migrations.filter((m) => m.status === 'pending' || m.status === 'failed' || m.status === 'verified' || m.status === 'skipped').length;
+    if (error) logger.debug(`apply stopped: ${error.message}`);
+    return {
+      ok: error === undefined,
+      error,
+      migrations,
+      appliedCount,
+      pendingCount,
+      currentVersion: currentVersion(doneRows, compare),
+      dryRun,
+      verify,
+      warnings,
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+/** Lists every migration with its state in the database (read only: takes no lock, creates nothing). */
+export async function status(options: StatusOptions): Promise<StatusResult> {
+  const redactor = new Redactor().addUrl(options.databaseUrl);
+  const redact = (t: string): string => redactor.redact(t);
+  const logger = redactingLogger(options.logger, redact);
+  const cwd = options.cwd ?? process.cwd();
+  try {
+    const history = new HistoryTable(options.historyTable);
+    const directory = await loadDirectory(options, cwd);
+    const displayPath = displayPathFn(cwd);
+    const compare = (a: string, b: string): number => compareVersions(directory.format, a, b);
+    const client = await connect(options.databaseUrl, { applicationName: 'db-action status', logger });
+    let rows: HistoryRow[] = [];
+    let historyExists = false;
+    try {
+      historyExists = await history.exists(client);
+      if (historyExists) rows = await history.read(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const entries: MigrationStatusEntry[] = [];
+    for (const m of directory.migrations) {
+      const row = byKey.get(historyKey(m));
+      byKey.delete(historyKey(m));
+      const base = { version: m.version, name: m.name, file: displayPath(m), repeatable: m.repeatable };
+      if (!row) {
+        entries.push({ ...base, state: 'pending' });
+        continue;
+      }
+      let state: MigrationStatusEntry['state'] = row.status;
+      if ((row.status === 'applied' || row.status === 'baseline') && row.checksum !== m.checksum) state = m.repeatable ? 'outdated' : 'checksum-mismatch';
+      entries.push({
+        ...base,
+        state,
+        appliedAt: row.appliedAt,
+        executionMs: row.executionMs ?? undefined,
+        appliedBy: row.appliedBy ?? undefined,
+        error: row.error ?? undefined,
+        statementsDone: row.status === 'applied' ? undefined : row.statementsDone,
+      });
+    }
+    for (const row of byKey.values()) {
+      entries.push({
+        version: row.version,
+        name: row.name,
+        repeatable: row.repeatable,
+        state: 'missing-file',
+        appliedAt: row.appliedAt,
+        executionMs: row.executionMs ?? undefined,
+        appliedBy: row.appliedBy ?? undefined,
+        error: row.error ?? undefined,
+      });
+    }
+    return {
+      ok: !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+      migrations: entries,
+      historyExists,
+      appliedCount: entries.filter((e) => e.state === 'applied' || e.state === 'baseline').length,
+      pendingCount: entries.filter((e) => e.state === 'pending' || e.state === 'failed' || e.state === 'running' || e.state === 'outdated').length,
+      currentVersion: currentVersion(rows, compare),
+    };
+  } catch (e) {
+    const error = scrubError(e, redact);
+    return { ok: false, error, migrations: [], historyExists: false, appliedCount: 0, pendingCount: 0 };
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * Running one migration file.
+ *
+ * Transactional files run in ONE transaction with their history row: first as a single
+ * multi-statement query (one round trip), and, when that fails without telling where, statement by
+ * statement to find the failing statement's line. Statements written as BEGIN/COMMIT in the file are
+ * skipped so they cannot commit our transaction early.
+ *
+ * Non-transactional files run one statement per query in autocommit, recording progress after each
+ * statement so that a rerun resumes where the last run stopped.
+ *
+ * Lock timeouts (55P03) are retried with exponential backoff: the whole file for a transactional one,
+ * the failing statement for a non-transactional one.
+ */
+import { createHash } from 'node:crypto';
+
+import { DbActionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ParsedMigration, Statement } from '../sql/types.js';
+import { abortError, sleep } from './abort.js';
+import type { HistoryEntry, HistoryTable } from './history.js';
+import { concurrentIndexTarget, indexStates, invalidIndexes, invalidIndexHint } from './invalid-index.js';
+import { isConnectionLost, isLockTimeout, migrationError, pgError } from './pg-errors.js';
+import type { PlannedMigration } from './plan.js';
+import type { ApplySession } from './session.js';
+
+export interface RunnerContext {
+  readonly session: ApplySession;
+  readonly history: HistoryTable;
+  readonly logger: Logger;
+  /** `applied_by` detail (actor@host). */
+  readonly appliedBy: string;
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly lockRetries: number;
+  readonly lockRetryDelayMs: number;
+  readonly redact: (text: string) => string;
+}
+
+export interface ExecutableMigration {
+  readonly planned: PlannedMigration;
+  readonly parsed: ParsedMigration;
+}
+
+export interface RunOutcome {
+  readonly durationMs: number;
+  readonly retries: number;
+  readonly resumedFrom?: number;
+}
+
+/** Whether the file runs in one transaction. */
+export function isTransactionalFile(exe: ExecutableMigration): boolean {
+  if (exe.planned.migration.transaction === 'none' || exe.parsed.txMode === 'none') return false;
+  return exe.parsed.statements.every((s) => s.transactional);
+}
+
+function normalise(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/** SHA-256 of the first `count` statements (LF-normalised): proves a resumed file did not change what already ran. */
+export function prefixChecksum(statements: readonly Statement[], count: number): string {
+  const h = createHash('sha256');
+  for (const s of statements.slice(0, count)) h.update(normalise(s.text)).update('\n;\n');
+  return h.digest('hex');
+}
+
+function entryOf(p: PlannedMigration): HistoryEntry {
+  const m = p.migration;
+  return { version: m.version, name: m.name, repeatable: m.repeatable, file: m.relPath, checksum: m.checksum };
+}
+
+function ms(n: number): string {
+  return `'${Math.max(0, Math.round(n))}ms'`;
+}
+
+/** SET (LOCAL) lock_timeout and statement_timeout. */
+export function timeoutSql(ctx: Pick<RunnerContext, 'lockTimeoutMs' | 'statementTimeoutMs'>, local: boolean): string {
+  const set = local ? 'SET LOCAL' : 'SET';
+  return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n`;
+}
+
+/** A failure located at a statement (or not). */
+class StatementFailure extends Error {
+  constructor(
+    readonly original: unknown,
+    readonly statement: Statement | undefined,
+  ) {
+    super(pgError(original).message ?? 'failed');
+  }
+}
+
+/** The statement a 1-based character position of a multi-statement query falls in, and the position inside it. */
+function locate(parts: readonly { offset: number; statement: Statement }[], sql: string, position: number): { statement: Statement; position: number } | undefined {
+  // PostgreSQL counts characters (code points); JS offsets count UTF-16 units.
+  const unitOffset = [...sql].slice(0, position - 1).join('').length;
+  let found: { offset: number; statement: Statement } | undefined;
+  for (const p of parts) if (p.offset <= unitOffset) found = p;
+  if (!found || unitOffset > found.offset + found.statement.text.length) return undefined;
+  const within = [...sql.slice(found.offset, unitOffset)].length + 1;
+  return { statement: found.statement, position: within };
+}
+
+async function rollbackQuietly(ctx: RunnerContext): Promise<void> {
+  if (ctx.session.lost) return;
+  await ctx.session.client.query('ROLLBACK').catch(() => undefined);
+}
+
+/** Runs a transactional file's statements and its history row in one transaction. Throws StatementFailure. */
+async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, perStatement: boolean, commit: boolean): Promise<void> {
+  const statements = exe.parsed.statements.filter((s) => !s.transactionControl);
+  const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
+  const finish = commit ? 'COMMIT' : 'ROLLBACK';
+  const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
+  if (!perStatement) {
+    let sql = begin;
+    const parts: { offset: number; statement: Statement }[] = [];
+    for (const s of statements) {
+      parts.push({ offset: sql.length, statement: s });
+      sql += `${s.text}\n;\n`;
+    }
+    sql += `${record}${finish}`;
+    try {
+      await ctx.session.query(sql);
+    } catch (e) {
+      const pos = Number(pgError(e).position);
+      const at = Number.isInteger(pos) && pos > 0 ? locate(parts, sql, pos) : undefined;
+      if (at) {
+        Object.assign(e as object, { position: String(at.position) });
+        throw new StatementFailure(e, at.statement);
+      }
+      throw new StatementFailure(e, undefined);
+    }
+    return;
+  }
+  await ctx.session.query(begin).catch((e: unknown) => {
+    throw new StatementFailure(e, undefined);
+  });
+  for (const s of statements) {
+    if (ctx.session.aborted) throw new StatementFailure(new Error('cancelled'), s);
+    try {
+      await ctx.session.query(s.text);
+    } catch (e) {
+      throw new StatementFailure(e, s);
+    }
+  }
+  try {
+    await ctx.session.query(`${record}${finish}`);
+  } catch (e) {
+    throw new StatementFailure(e, undefined);
+  }
+}
+
+async function recordFailureQuietly(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  error: DbActionError,
+  details: { failedStatement: number | null; statementsDone: number; doneChecksum: string | null; executionMs: number },
+): Promise<void> {
+  if (ctx.session.lost) return;
+  await ctx.session.settle();
+  try {
+    await ctx.history.recordFailure(ctx.session.client, entryOf(exe.planned), {
+      appliedBy: ctx.appliedBy,
+      error: ctx.redact(error.format()),
+      ...details,
+    });
+  } catch (e) {
+    ctx.logger.warn(`could not record the failure of ${exe.planned.file} in ${ctx.history}: ${ctx.redact(pgError(e).message ?? String(e))}`);
+  }
+}
+
+function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
+  const control = exe.parsed.statements.filter((s) => s.transactionControl);
+  if (control.length > 0) {
+    ctx.logger.info(
+      `${exe.planned.file}: skipping ${control.length} transaction control statement(s) written in the file (line${control.length > 1 ? 's' : ''} ${control
+        .map((s) => s.startLine)
+        .join(', ')}); db-action runs the file in its own transaction`,
+    );
+  }
+}
+
+/** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
+export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigration, commit = true): Promise<RunOutcome> {
+  const started = Date.now();
+  skippedControlLog(ctx, exe);
+  if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
+    throw new DbActionError(
+      `${exe.planned.file} was partly applied statement by statement (${exe.planned.previous.statementsDone} done) but now runs in one transaction`,
+      {
+        file: exe.planned.file,
+        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+      },
+    );
+  }
+  let tries = 0;
+  let perStatement = false;
+  let delay = ctx.lockRetryDelayMs;
+  for (;;) {
+    tries++;
+    if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
+    try {
+      await runTransactionOnce(ctx, exe, perStatement, commit);
+      return { durationMs: Date.now() - started, retries: tries - 1 };
+    } catch (e) {
+      const failure = e instanceof StatementFailure ? e : new StatementFailure(e, undefined);
+      await rollbackQuietly(ctx);
+      const statement = failure.statement;
+      const located = { file: exe.planned.file, line: statement?.startLine };
+      if (ctx.session.aborted) {
+        const err = abortError(`while running ${exe.planned.file}`, located);
+        if (commit) await recordFailureQuietly(ctx, exe, err, { failedStatement: statement?.index ?? null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+        throw err;
+      }
+      const errCtx = { file: exe.planned.file, statement, transactional: true, redact: ctx.redact, tries };
+      if (ctx.session.lost || isConnectionLost(failure.original)) throw migrationError(failure.original, errCtx);
+      if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
+        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+        await sleep(delay, ctx.session.signal);
+        delay *= 2;
+        perStatement = true;
+        continue;
+      }
+      if (!statement && !perStatement) {
+        // Run again statement by statement to find where it fails (it is a real attempt: success commits).
+        ctx.logger.debug(`${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`);
+        perStatement = true;
+        tries--;
+        continue;
+      }
+      const err = migrationError(failure.original, errCtx);
+      if (commit) await recordFailureQuietly(ctx, exe, err, { failedStatement: statement?.index ?? null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+      throw err;
+    }
+  }
+}
+
+/** Runs a non-transactional file statement by statement in autocommit, resuming a previous attempt. */
+export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMigration): Promise<RunOutcome> {
+  const started = Date.now();
+  const { planned } = exe;
+  const statements = exe.parsed.statements;
+  const entry = entryOf(planned);
+  const client = ctx.session.client;
+  let start = 0;
+  const prev = planned.previous;
+  if (prev && (prev.status === 'failed' || prev.status === 'running') && prev.statementsDone > 0) {
+    start = prev.statementsDone;
+    if (start > statements.length || prev.doneChecksum !== prefixChecksum(statements, start)) {
+      throw new DbActionError(
+        `${planned.file} was partly applied (${start} statement${start > 1 ? 's' : ''} done) and those statements changed since`,
+        {
+          file: planned.file,
+          line: statements[Math.min(start, statements.length) - 1]?.startLine,
+          hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table`,
+        },
+      );
+    }
+    ctx.logger.info(`${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`);
+  }
+  skippedControlLog(ctx, exe);
+  await ctx.session.query(timeoutSql(ctx, false));
+  let done = start;
+  let retries = 0;
+  try {
+    await ctx.history.markRunning(client, entry, ctx.appliedBy, done, prefixChecksum(statements, done));
+    for (let i = start; i < statements.length; i++) {
+      const s = statements[i]!;
+      if (!s.transactionControl) {
+        const skip = await alreadyBuilt(ctx, exe, s, i === start && prev !== undefined);
+        if (!skip) retries += await runStatement(ctx, exe, s, started);
+      }
+      done = i + 1;
+      await ctx.history.markProgress(client, entry, done, prefixChecksum(statements, done));
+    }
+    await ctx.history.markApplied(client, entry, Date.now() - started, done, prefixChecksum(statements, done));
+  } catch (e) {
+    if (e instanceof DbActionError) throw e;
+    // a history write failed
+    throw migrationError(e, { file: planned.file, statement: undefined, transactional: false, redact: ctx.redact });
+  } finally {
+    if (!ctx.session.lost) await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
+  }
+  return { durationMs: Date.now() - started, retries, resumedFrom: start > 0 ? start : undefined };
+}
+
+/**
+ * Before a CREATE INDEX CONCURRENTLY: an INVALID index of that name stops the run (with the cleanup
+ * hint); a VALID one at the resume point means the previous run built it but died before recording it.
+ */
+async function alreadyBuilt(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, atResumePoint: boolean): Promise<boolean> {
+  const target = concurrentIndexTarget(s);
+  if (!target?.index) return false;
+  const states = await indexStates(ctx.session.client, target);
+  const invalid = states.filter((x) => !x.valid);
+  if (invalid.length > 0) {
+    const err = new DbActionError(`statement ${s.index + 1} cannot run: a previous CREATE INDEX CONCURRENTLY left index "${target.index}" INVALID`, {
+      file: exe.planned.file,
+      line: s.startLine,
+      hint: invalidIndexHint(invalid),
+    });
+    await recordFailureQuietly(ctx, exe, err, { failedStatement: s.index, statementsDone: s.index, doneChecksum: prefixChecksum(exe.parsed.statements, s.index), executionMs: 0 });
+    throw err;
+  }
+  if (atResumePoint && states.length > 0) {
+    ctx.logger.info(`${exe.planned.file}:${s.startLine}: index "${target.index}" is already built and valid (the previous run ended before recording it); continuing after it`);
+    return true;
+  }
+  return false;
+}
+
+/** One statement of a non-transactional file, with lock-timeout retries. Returns the retries used. */
+async function runStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, started: number): Promise<number> {
+  let delay = ctx.lockRetryDelayMs;
+  for (let tries = 1; ; tries++) {
+    if (ctx.session.aborted) throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries);
+    try {
+      await ctx.session.query(s.text);
+      return tries - 1;
+    } catch (e) {
+      if (!ctx.session.aborted && !ctx.session.lost && isLockTimeout(e) && tries < ctx.lockRetries) {
+        const target = concurrentIndexTarget(s);
+        const left = target ? await invalidIndexes(ctx.session.client, target) : [];
+        if (left.length === 0) {
+          ctx.logger.warn(`${exe.planned.file}:${s.startLine}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+          await sleep(delay, ctx.session.signal);
+          delay *= 2;
+          continue;
+        }
+      }
+      throw await failStatement(ctx, exe, s, e, started, tries);
+    }
+  }
+}
+
+async function failStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, e: unknown, started: number, tries: number): Promise<DbActionError> {
+  const located = { file: exe.planned.file, line: s.startLine };
+  let extraHint: string | undefined;
+  const target = concurrentIndexTarget(s);
+  if (target && !ctx.session.lost) {
+    await ctx.session.settle();
+    const left = await invalidIndexes(ctx.session.client, target).catch(() => []);
+    if (left.length > 0) extraHint = invalidIndexHint(left);
+  }
+  const finalErr = ctx.session.aborted
+    ? abortError(`while running ${exe.planned.file}`, located, extraHint)
+    : migrationError(e, { file: exe.planned.file, statement: s, transactional: false, redact: ctx.redact, tries, extraHint });
+  await recordFailureQuietly(ctx, exe, finalErr, {
+    failedStatement: s.index,
+    statementsDone: s.index,
+    doneChecksum: prefixChecksum(exe.parsed.statements, s.index),
+    executionMs: Date.now() - started,
+  });
+  return finalErr;
+}
+
+export interface VerifyOutcome {
+  readonly exe: ExecutableMigration;
+  readonly status: 'verified' | 'skipped' | 'failed';
+  readonly durationMs?: number;
+  readonly error?: DbActionError;
+}
+
+/**
+ * Verify: every transactional file, in order, inside ONE transaction that is rolled back at the end
+ * (so later files see what earlier ones created). Non-transactional files are skipped. Stops at the
+ * first failure, located at its statement.
+ */
+export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMigration[]): Promise<VerifyOutcome[]> {
+  const out: VerifyOutcome[] = [];
+  await ctx.session.query('BEGIN');
+  try {
+    for (const exe of exes) {
+      if (!isTransactionalFile(exe)) {
+        ctx.logger.info(`verify: skipping ${exe.planned.file} (it cannot run in a transaction)`);
+        out.push({ exe, status: 'skipped' });
+        continue;
+      }
+      if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
+      const started = Date.now();
+      const statements = exe.parsed.statements.filter((s) => !s.transactionControl);
+      await ctx.session.query(`SAVEPOINT db_action_verify;\n${timeoutSql(ctx, true)}`);
+      let failedAt: Statement | undefined;
+      let failure: unknown;
+      try {
+        await ctx.session.query(statements.map((s) => `${s.text}\n;\n`).join(''));
+      } catch (e) {
+        failure = e;
+        await ctx.session.query('ROLLBACK TO SAVEPOINT db_action_verify');
+        for (const s of statements) {
+          try {
+            await ctx.session.query(s.text);
+          } catch (e2) {
+            failedAt = s;
+            failure = e2;
+            break;
+          }
+        }
+      }
+      if (failure !== undefined) {
+        const error = ctx.session.aborted
+          ? abortError(`while verifying ${exe.planned.file}`, { file: exe.planned.file, line: failedAt?.startLine })
+          : migrationError(failure, { file: exe.planned.file, statement: failedAt, transactional: true, redact: ctx.redact });
+        out.push({ exe, status: 'failed', durationMs: Date.now() - started, error });
+        return out;
+      }
+      out.push({ exe, status: 'verified', durationMs: Date.now() - started });
+    }
+    return out;
+  } finally {
+    await rollbackQuietly(ctx);
+  }
+}
