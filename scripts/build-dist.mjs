@@ -108,10 +108,11 @@ export function bundleEntry(jsEntry, out, label = jsEntry) {
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   }
   const code = readFileSync(bundle, 'utf8');
-  if (!/^import\b/.test(code))
-    throw new Error(`build-dist: ${bundle} is not an ES module bundle; refusing to patch it`);
   const missing = [...code.matchAll(/eval\("require"\)\("(\.{1,2}\/[^"]*)"\)/g)].map((m) => m[1]);
   if (missing.length) throw new Error(`build-dist: ${label}: unresolved import(s) ${[...new Set(missing)].join(', ')}`);
+  const pkg = join(out, 'package.json');
+  if (!existsSync(pkg) || JSON.parse(readFileSync(pkg, 'utf8')).type !== 'module')
+    throw new Error(`build-dist: ${label}: ncc did not produce an ES module bundle; refusing to patch it`);
   const { code: lazyCode, lazy } = makeExternalsLazy(code);
   if (lazy.length)
     console.log(`build-dist: ${label}: external ${lazy.join(', ')} loaded lazily (require on first use)`);
