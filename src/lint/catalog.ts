@@ -94,7 +94,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 UNION ALL
 SELECT 'constraint', n.nspname || '.' || c.relname || '.' || k.conname, n.nspname || '.' || c.relname,
-       pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' NOT VALID' END,
+       pg_get_constraintdef(k.oid),  -- ends with NOT VALID while unvalidated
        NULL, NULL
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
@@ -206,12 +206,16 @@ function unquote(name: string): string {
 }
 
 /**
- * Whether the snapshot holds the object. Accepts qualified names (`public.users`, `public.users.email`)
- * and unqualified relation names, resolved against `public` (the default search_path).
+ * The keys a name may denote: qualified names as given, unqualified ones (relation `users`, column
+ * `users.email`) also resolved against `public` (the default search_path).
  */
-export function snapshotHas(snapshot: CatalogSnapshot, kind: CatalogObjectKind, name: string): boolean {
+export function candidateKeys(kind: CatalogObjectKind, name: string): string[] {
   const n = unquote(name);
-  if (snapshot.objects.has(objectKey(kind, n))) return true;
-  if (kind === 'schema' || kind === 'extension') return false;
-  return snapshot.objects.has(objectKey(kind, `public.${n}`));
+  if (kind === 'schema' || kind === 'extension') return [objectKey(kind, n)];
+  return [objectKey(kind, n), objectKey(kind, `public.${n}`)];
+}
+
+/** Whether the snapshot holds the object (see candidateKeys for accepted names). */
+export function snapshotHas(snapshot: CatalogSnapshot, kind: CatalogObjectKind, name: string): boolean {
+  return candidateKeys(kind, name).some((k) => snapshot.objects.has(k));
 }

@@ -1,0 +1,187 @@
+/**
+ * Which migrations are "new" (traced statement by statement) and which are "base" (replayed fast):
+ * from git (files added or modified since the merge base with a ref, plus untracked local files) or
+ * simply the last N. Also finds edits of migrations that already exist on the base branch and new
+ * files that sort before the newest base migration.
+ */
+import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+
+import { DbActionError } from '../errors.js';
+import type { MigrationDirectory, MigrationFile } from '../migrations/types.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface ModifiedMigration {
+  readonly migration: MigrationFile;
+  /** 1-based first changed line (1 when unknown). */
+  readonly line: number;
+}
+
+export interface ChangeSelection {
+  /** Migrations replayed as they are (everything before the first new one, in apply order, minus new ones). */
+  readonly base: readonly MigrationFile[];
+  /** Migrations traced statement by statement, in apply order. */
+  readonly fresh: readonly MigrationFile[];
+  /** Base migrations edited since the merge base (history-modified). They are replayed as base, not traced. */
+  readonly modified: readonly ModifiedMigration[];
+  /** New migrations that sort before the newest base migration (out-of-order). */
+  readonly outOfOrder: readonly MigrationFile[];
+  /** Directory the repo-relative paths are relative to (git top level, else cwd). */
+  readonly root: string;
+  /** The merge base commit, when selecting by git ref. */
+  readonly mergeBase?: string;
+}
+
+export interface SelectOptions {
+  readonly base?: string;
+  readonly latest?: number;
+  /** Fallback root for repo-relative paths when `dir` is not in a git work tree. */
+  readonly cwd: string;
+}
+
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  return stdout;
+}
+
+function realpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** The git top level containing `dir`, or undefined outside a work tree (or without git). */
+export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  try {
+    return realpath((await git(dir, ['rev-parse', '--show-toplevel'])).trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/`-separated path of `abs` relative to `root`. */
+export function repoRelative(root: string, abs: string): string {
+  const rel = relative(root, realpath(abs));
+  return (rel === '' ? '.' : rel).split(sep).join('/');
+}
+
+/** First changed line of the working-tree file versus `commit` (`git diff -U0`), 1 when unknown. */
+async function firstChangedLine(top: string, commit: string, path: string): Promise<number> {
+  try {
+    const out = await git(top, ['diff', '-U0', '--no-color', '--no-ext-diff', commit, '--', path]);
+    const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/m.exec(out);
+    if (!m) return 1;
+    return Math.max(1, Number(m[1]));
+  } catch {
+    return 1;
+  }
+}
+
+interface GitChanges {
+  /** Repo-relative paths added (or copied/renamed to) since the merge base, plus untracked ones. */
+  readonly added: Set<string>;
+  /** Repo-relative paths that existed at the merge base and differ now. */
+  readonly modified: Set<string>;
+}
+
+async function gitChanges(top: string, mergeBase: string, dirRel: string): Promise<GitChanges> {
+  const added = new Set<string>();
+  const modified = new Set<string>();
+  const diff = await git(top, ['diff', '--name-status', '-z', '--no-ext-diff', '-M', mergeBase, '--', dirRel]);
+  const parts = diff.split('\0');
+  for (let i = 0; i < parts.length; ) {
+    const status = parts[i++] ?? '';
+    if (!status) continue;
+    const code = status[0];
+    if (code === 'R' || code === 'C') {
+      i++; // source path
+      const dest = parts[i++];
+      if (dest) added.add(dest);
+    } else {
+      const path = parts[i++];
+      if (!path) continue;
+      if (code === 'A') added.add(path);
+      else if (code === 'M' || code === 'T') modified.add(path);
+      // D: a deleted file is not in the directory any more; nothing to lint.
+    }
+  }
+  const untracked = await git(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', dirRel]);
+  for (const p of untracked.split('\0')) if (p) added.add(p);
+  return { added, modified };
+}
+
+/**
+ * Splits the directory into base and new migrations.
+ * Throws DbActionError when neither `base` nor `latest` is given, or git cannot answer.
+ */
+export async function selectChanges(directory: MigrationDirectory, options: SelectOptions): Promise<ChangeSelection> {
+  const all = directory.migrations;
+  const top = await gitTopLevel(directory.dir);
+  const root = top ?? realpath(options.cwd);
+
+  if (options.base === undefined || options.base === '') {
+    if (options.latest === undefined) {
+      throw new DbActionError('lint needs to know which migrations are new', {
+        file: repoRelative(root, directory.dir),
+        hint: 'pass a base git ref (e.g. `--base origin/main`, action input `base`) or the number of latest migrations to treat as new (`--latest 1`)',
+      });
+    }
+    if (!Number.isInteger(options.latest) || options.latest < 0) {
+      throw new DbActionError(`latest must be a whole number >= 0 (got ${options.latest})`, {
+        hint: 'e.g. `--latest 1` lints the newest migration',
+      });
+    }
+    const n = Math.min(options.latest, all.length);
+    return { base: all.slice(0, all.length - n), fresh: all.slice(all.length - n), modified: [], outOfOrder: [], root };
+  }
+
+  if (!top) {
+    throw new DbActionError(`cannot compare with ${options.base}: ${directory.dir} is not inside a git work tree`, {
+      hint: 'run inside a git checkout, or use `latest` instead of `base`',
+    });
+  }
+  let mergeBase: string;
+  try {
+    mergeBase = (await git(top, ['merge-base', options.base, 'HEAD'])).trim();
+  } catch (e) {
+    throw new DbActionError(`cannot find the merge base of ${options.base} and HEAD`, {
+      hint:
+        `make sure ${options.base} exists locally: in GitHub Actions use actions/checkout with \`fetch-depth: 0\` ` +
+        `(or fetch the base branch) so the history down to the merge base is present`,
+      cause: e,
+    });
+  }
+  const dirRel = repoRelative(top, directory.dir);
+  const changes = await gitChanges(top, mergeBase, dirRel === '.' ? '.' : dirRel);
+
+  const fresh: MigrationFile[] = [];
+  const base: MigrationFile[] = [];
+  const modifiedFiles: MigrationFile[] = [];
+  for (const m of all) {
+    const rel = repoRelative(top, m.absPath);
+    if (changes.added.has(rel)) fresh.push(m);
+    else {
+      base.push(m);
+      if (changes.modified.has(rel)) modifiedFiles.push(m);
+    }
+  }
+  const modified: ModifiedMigration[] = [];
+  for (const m of modifiedFiles) {
+    modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, repoRelative(top, m.absPath)) });
+  }
+  const order = new Map(all.map((m, i) => [m, i] as const));
+  let newestBase = -1;
+  for (const m of base) if (!m.repeatable) newestBase = Math.max(newestBase, order.get(m) ?? -1);
+  const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m) ?? 0) < newestBase);
+  return { base, fresh, modified, outOfOrder, root, mergeBase };
+}
+
+/** Resolves `dir` against `cwd` unless absolute. */
+export function resolveDir(dir: string, cwd: string): string {
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}

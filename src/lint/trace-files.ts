@@ -1,0 +1,140 @@
+/**
+ * Tracing the new migrations of one lint run, file by file and statement by statement, over one
+ * dev-database session, and running the rules on each traced statement.
+ */
+import { errorMessage, isDbActionError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { ParsedMigration } from '../sql/types.js';
+import type { CatalogSnapshot, Queryable } from './catalog.js';
+import { ChangeTracker } from './context.js';
+import { engineFinding, findingsFromHits, type SeverityConfig } from './findings.js';
+import { pgMessage, round, sqlPreview } from './format.js';
+import { parseMigrationFile } from './parse.js';
+import type { Rule, RuleContext } from './rule.js';
+import { traceStatement } from './trace.js';
+import type { FileReport, Finding, StatementReport } from './types.js';
+
+export interface TraceFileOutcome {
+  readonly report: FileReport;
+  /** A statement failed (or the file did not parse): later files must not be traced. */
+  readonly failed: boolean;
+}
+
+export interface ChangeTracerOptions {
+  readonly rules: readonly Rule[];
+  readonly severities?: SeverityConfig;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+}
+
+export class ChangeTracer {
+  private snapshot: CatalogSnapshot;
+  private readonly tracker: ChangeTracker;
+
+  /** `baseline`: the catalog after the base replay. */
+  constructor(
+    private readonly client: Queryable,
+    baseline: CatalogSnapshot,
+    private readonly options: ChangeTracerOptions,
+  ) {
+    this.snapshot = baseline;
+    this.tracker = new ChangeTracker(baseline);
+  }
+
+  /** Runs every rule on one traced statement. A crashing rule is a bug: logged, never fatal to the run. */
+  private runRules(ctx: RuleContext): Finding[] {
+    const out: Finding[] = [];
+    for (const rule of this.options.rules) {
+      let hits;
+      try {
+        hits = rule.check(ctx);
+      } catch (e) {
+        this.options.logger.warn(`rule ${rule.id} crashed on ${ctx.file}:${ctx.statement.startLine} (a db-action bug): ${errorMessage(e)}`);
+        continue;
+      }
+      out.push(...findingsFromHits({ file: ctx.file, statement: ctx.statement }, rule, hits, this.options.severities));
+    }
+    return out;
+  }
+
+  private applyError(path: string, line: number, endLine: number, message: string, suggestion?: string): Finding | undefined {
+    return engineFinding(this.options.severities, {
+      file: path,
+      line,
+      endLine,
+      rule: 'apply-error',
+      category: 'apply-error',
+      severity: 'error',
+      message,
+      ...(suggestion ? { suggestion } : {}),
+    });
+  }
+
+  /** Traces one new file (`path`: repo-relative, used in findings). */
+  async traceFile(file: MigrationFile, path: string): Promise<TraceFileOutcome> {
+    const started = performance.now();
+    const findings: Finding[] = [];
+    const statements: StatementReport[] = [];
+    const report = (note?: string): FileReport => ({
+      file: path,
+      version: file.version,
+      status: 'new',
+      statements,
+      durationMs: round(performance.now() - started),
+      findings,
+      ...(note ? { note } : {}),
+    });
+
+    let parsed: ParsedMigration;
+    try {
+      parsed = await parseMigrationFile(file, path);
+    } catch (e) {
+      if (!isDbActionError(e)) throw e;
+      const line = e.line ?? file.upStartLine;
+      const f = this.applyError(path, line, line, `${path} does not parse: ${e.message}`, e.hint);
+      if (f) findings.push(f);
+      return { report: report('not traced: the file does not parse'), failed: true };
+    }
+
+    for (const stmt of parsed.statements) {
+      this.options.signal?.throwIfAborted();
+      const head = { index: stmt.index, line: stmt.startLine, endLine: stmt.endLine, sql: sqlPreview(stmt.text), kind: stmt.kind };
+      if (stmt.transactionControl) {
+        statements.push({
+          ...head,
+          durationMs: 0,
+          locks: [],
+          rewritten: [],
+          transactional: true,
+          note: 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+        });
+        continue;
+      }
+      const { trace, after } = await traceStatement(this.client, stmt, this.snapshot);
+      this.snapshot = after;
+      statements.push({
+        ...head,
+        durationMs: round(trace.durationMs),
+        locks: trace.locks,
+        rewritten: trace.rewritten,
+        transactional: trace.transactional,
+        ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
+      });
+      if (trace.error) {
+        const f = this.applyError(
+          path,
+          stmt.startLine,
+          stmt.endLine,
+          `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`,
+          'Fix the statement; the rest of this file and later migrations were not traced.',
+        );
+        if (f) findings.push(f);
+        return { report: report(`traced up to the failing statement at line ${stmt.startLine}`), failed: true };
+      }
+      findings.push(...this.runRules(this.tracker.context(path, stmt, trace)));
+      this.tracker.record(trace.diff);
+    }
+    return { report: report(), failed: false };
+  }
+}
