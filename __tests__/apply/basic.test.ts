@@ -54,3 +54,222 @@ describe('apply', () => {
     expect(await exists(db.url, 'posts')).toBe(true);
   });
 });
+
+describe('validation', () => {
+  it('refuses an applied migration that was edited, naming the file, and runs nothing', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int, x int);\n', '2_b.sql': 'CREATE TABLE b (id int);\n' });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toMatch(/already applied .* edited since: 1_a\.sql/);
+    expect((r.error as { file?: string }).file).toBe('1_a.sql');
+    expect(await exists(db.url, 'b')).toBe(false);
+    const s = await status(base());
+    expect(s.migrations.map((m) => m.state)).toEqual(['checksum-mismatch', 'pending']);
+  });
+
+  it('accepts a change of line endings only (CRLF) and a BOM', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\nCREATE TABLE a2 (id int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    dir.write({ '1_a.sql': '\uFEFFCREATE TABLE a (id int);\r\nCREATE TABLE a2 (id int);\r\n' });
+    const r = await apply(base());
+    expect(r.error).toBeUndefined();
+    expect(r.appliedCount).toBe(0);
+  });
+
+  it('refuses a pending migration that sorts before the latest applied one, unless allowOutOfOrder', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '3_c.sql': 'CREATE TABLE c (id int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    dir.write({ '2_b.sql': 'CREATE TABLE b (id int);\n' });
+    const refused = await apply(base());
+    expect(refused.ok).toBe(false);
+    expect(refused.error?.message).toMatch(/2_b\.sql sorts before the latest applied version 3/);
+    expect(await exists(db.url, 'b')).toBe(false);
+    const allowed = await apply({ ...base(), allowOutOfOrder: true });
+    expect(allowed.error).toBeUndefined();
+    expect(allowed.appliedCount).toBe(1);
+    expect(allowed.warnings.join('\n')).toMatch(/out of order/);
+    expect(await exists(db.url, 'b')).toBe(true);
+    expect(allowed.currentVersion).toBe('3');
+  });
+
+  it('warns about applied migrations missing from the directory', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '2_b.sql': 'CREATE TABLE b (id int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    dir.remove();
+    dir = new TempDir();
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const r = await apply(base());
+    expect(r.ok).toBe(true);
+    expect(r.warnings.join('\n')).toMatch(/applied migration 2 .* not in the directory/);
+    const s = await status(base());
+    expect(s.migrations.map((m) => m.state)).toEqual(['applied', 'missing-file']);
+  });
+});
+
+describe('modes', () => {
+  it('dry-run plans and writes nothing, not even the history schema', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '2_b.sql': 'CREATE INDEX CONCURRENTLY b_idx ON a (id);\n' });
+    const r = await apply({ ...base(), dryRun: true });
+    expect(r.error).toBeUndefined();
+    expect(r.dryRun).toBe(true);
+    expect(r.appliedCount).toBe(0);
+    expect(r.pendingCount).toBe(2);
+    expect(r.migrations.map((m) => [m.file, m.status, m.transactional])).toEqual([
+      ['1_a.sql', 'pending', true],
+      ['2_b.sql', 'pending', false],
+    ]);
+    expect(await rows(db.url, "SELECT 1 FROM pg_namespace WHERE nspname = 'db_action'")).toHaveLength(0);
+    expect(await exists(db.url, 'a')).toBe(false);
+    // with an existing history, dry-run reads it
+    expect((await apply(base())).appliedCount).toBe(2);
+    dir.write({ '3_c.sql': 'CREATE TABLE c (id int);\n' });
+    const r2 = await apply({ ...base(), dryRun: true });
+    expect(r2.migrations.map((m) => m.file)).toEqual(['3_c.sql']);
+    expect(await exists(db.url, 'c')).toBe(false);
+  });
+
+  it('verify runs transactional files in a transaction and rolls back; non-transactional ones are skipped', async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_b.sql': 'CREATE INDEX CONCURRENTLY a_idx ON a (id);\n',
+      '3_c.sql': 'CREATE TABLE c (id int REFERENCES a (id));\n',
+    });
+    const r = await apply({ ...base(), verify: true });
+    // 3_c references a(id) which has no unique index: verification finds the real error
+    expect(r.ok).toBe(false);
+    expect(r.migrations.map((m) => m.status)).toEqual(['verified', 'skipped', 'failed']);
+    expect(r.error?.message).toMatch(/there is no unique constraint/);
+    expect((r.error as { file?: string; line?: number }).file).toBe('3_c.sql');
+    expect((r.error as { line?: number }).line).toBe(1);
+    dir.write({ '3_c.sql': 'CREATE TABLE c (id int);\n' });
+    const ok = await apply({ ...base(), verify: true });
+    expect(ok.error).toBeUndefined();
+    expect(ok.migrations.map((m) => m.status)).toEqual(['verified', 'skipped', 'verified']);
+    expect(ok.appliedCount).toBe(0);
+    expect(ok.pendingCount).toBe(3);
+    expect(await exists(db.url, 'a')).toBe(false);
+    expect(await exists(db.url, 'db_action.schema_migrations')).toBe(false);
+  });
+
+  it('baseline records migrations up to a version without running them, then applies the rest', async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_b.sql': 'CREATE TABLE b (id int);\n',
+      '3_c.sql': 'CREATE TABLE c (id int);\n',
+    });
+    await rows(db.url, 'CREATE TABLE a (id int); CREATE TABLE b (id int)');
+    const r = await apply({ ...base(), baseline: '2' });
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => [m.version, m.status])).toEqual([
+      ['1', 'baseline'],
+      ['2', 'baseline'],
+      ['3', 'applied'],
+    ]);
+    expect(r.appliedCount).toBe(1);
+    expect(r.currentVersion).toBe('3');
+    expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
+      ['1', 'baseline'],
+      ['2', 'baseline'],
+      ['3', 'applied'],
+    ]);
+    const s = await status(base());
+    expect(s.migrations.map((m) => m.state)).toEqual(['baseline', 'baseline', 'applied']);
+  });
+
+  it('keeps history in a configurable table', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const r = await apply({ ...base(), historyTable: 'ops.migration_log' });
+    expect(r.error).toBeUndefined();
+    expect((await historyRows(db.url, 'ops.migration_log')).map((h) => h.key)).toEqual(['1']);
+    expect(await exists(db.url, 'db_action.schema_migrations')).toBe(false);
+  });
+});
+
+describe('execution', () => {
+  it('reports a failing statement with file, line, column and SQLSTATE, rolls the file back, records the failure, and a fixed rerun applies it', async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_b.sql': '-- comment\nCREATE TABLE b (id int);\n\nINSERT INTO b\n  SELECT nope FROM a;\n',
+      '3_c.sql': 'CREATE TABLE c (id int);\n',
+    });
+    const logger = new MemoryLogger();
+    const r = await apply({ ...base(), logger });
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { file?: string; line?: number; column?: number; hint?: string };
+    expect(e.file).toBe('2_b.sql');
+    expect(e.line).toBe(5);
+    expect(e.column).toBe(10);
+    expect(e.message).toMatch(/column "nope" does not exist \[SQLSTATE 42703\]/);
+    expect(e.hint).toMatch(/rolled back/);
+    expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'failed', 'pending']);
+    expect(r.appliedCount).toBe(1);
+    expect(r.pendingCount).toBe(2);
+    expect(r.currentVersion).toBe('1');
+    expect(await exists(db.url, 'b')).toBe(false);
+    const h = await historyRows(db.url);
+    expect(h.map((x) => [x.key, x.status])).toEqual([
+      ['1', 'applied'],
+      ['2', 'failed'],
+    ]);
+    expect(h[1]!.error).toMatch(/2_b\.sql:5:10/);
+    expect(h[1]!.failed_statement).toBe(1);
+    expect((await status(base())).migrations.map((m) => m.state)).toEqual(['applied', 'failed', 'pending']);
+
+    dir.write({ '2_b.sql': '-- comment\nCREATE TABLE b (id int);\n\nINSERT INTO b\n  SELECT id FROM a;\n' });
+    const logger2 = new MemoryLogger();
+    const again = await apply({ ...base(), logger: logger2 });
+    expect(again.error).toBeUndefined();
+    expect(again.appliedCount).toBe(2);
+    expect(logger2.text()).toMatch(/2_b\.sql: a previous run failed .*retrying it from scratch/);
+    expect((await historyRows(db.url)).map((x) => x.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+
+  it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',
+    });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { file?: string; line?: number };
+    expect([e.file, e.line]).toEqual(['1_a.sql', 4]);
+    expect(e.message).toMatch(/statement 3 .*duplicate key.*\[SQLSTATE 23505\]/);
+    expect(await exists(db.url, 'a')).toBe(false);
+  });
+
+  it('runs files with explicit BEGIN/COMMIT inside its own transaction (a later failure rolls back everything)', async () => {
+    dir.write({
+      '1_a.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE a2 (id int);\nSELECT 1/0;\n',
+    });
+    const logger = new MemoryLogger();
+    const r = await apply({ ...base(), logger });
+    expect(r.ok).toBe(false);
+    expect((r.error as { line?: number }).line).toBe(5);
+    expect(logger.text()).toMatch(/skipping 2 transaction control statement\(s\) .*lines 1, 3/);
+    expect(await exists(db.url, 'a')).toBe(false);
+    dir.write({ '1_a.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE a2 (id int);\n' });
+    const ok = await apply(base());
+    expect(ok.error).toBeUndefined();
+    expect(await exists(db.url, 'a2')).toBe(true);
+  });
+
+  it('re-runs repeatable (flyway R__) migrations when their checksum changes, after the versioned ones', async () => {
+    dir.write({
+      'V1__t.sql': 'CREATE TABLE t (id int);\nCREATE TABLE runs (n int);\n',
+      'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT id FROM t;\nINSERT INTO runs VALUES (1);\n',
+    });
+    const opts = { ...base(), format: 'flyway' as const };
+    const r = await apply(opts);
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => m.file)).toEqual(['V1__t.sql', 'R__v.sql']);
+    expect((await apply(opts)).appliedCount).toBe(0);
+    dir.write({ 'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT id, id + 1 AS next FROM t;\nINSERT INTO runs VALUES (2);\n' });
+    expect((await status(opts)).migrations.map((m) => m.state)).toEqual(['applied', 'outdated']);
+    const again = await apply(opts);
+    expect(again.error).toBeUndefined();
+    expect(again.migrations.map((m) => [m.file, m.status])).toEqual([['R__v.sql', 'applied']]);
+    expect(await rows(db.url, 'SELECT n FROM runs ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
+    expect((await historyRows(db.url)).map((h) => h.key)).toEqual(['1', 'R:v']);
+  });
+});

@@ -82,11 +82,12 @@ export function timeoutSql(ctx: Pick<RunnerContext, 'lockTimeoutMs' | 'statement
 
 /** A failure located at a statement (or not). */
 class StatementFailure extends Error {
-  constructor(
-    readonly original: unknown,
-    readonly statement: Statement | undefined,
-  ) {
+  readonly original: unknown;
+  readonly statement: Statement | undefined;
+  constructor(original: unknown, statement: Statement | undefined) {
     super(pgError(original).message ?? 'failed');
+    this.original = original;
+    this.statement = statement;
   }
 }
 

@@ -15,15 +15,28 @@ export class ApplySession {
   /** True once the server ended the session or the socket died. */
   lost = false;
 
+  /** Backend pid of the session. */
+  readonly pid: number;
+  readonly client: pg.Client;
+  readonly signal: AbortSignal | undefined;
+  private readonly url: string;
+  private readonly applicationName: string;
+  private readonly logger: Logger;
+
   private constructor(
-    readonly client: pg.Client,
-    /** Backend pid of the session. */
-    readonly pid: number,
-    private readonly url: string,
-    private readonly applicationName: string,
-    private readonly logger: Logger,
-    readonly signal: AbortSignal | undefined,
+    client: pg.Client,
+    pid: number,
+    url: string,
+    applicationName: string,
+    logger: Logger,
+    signal: AbortSignal | undefined,
   ) {
+    this.client = client;
+    this.pid = pid;
+    this.url = url;
+    this.applicationName = applicationName;
+    this.logger = logger;
+    this.signal = signal;
     client.on('error', () => {
       this.lost = true;
     });
