@@ -12,7 +12,9 @@ export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
 export function corpus(name: string): string {
   const dir = path.join(corpusDir, name);
   if (!existsSync(dir)) {
-    throw new Error(`migration corpus not found at ${dir}: the tests expect ../shared/corpus beside the repository root (${repoRoot})`);
+    throw new Error(
+      `migration corpus not found at ${dir}: the tests expect ../shared/corpus beside the repository root (${repoRoot})`,
+    );
   }
   return dir;
 }

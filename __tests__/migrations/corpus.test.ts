@@ -30,7 +30,11 @@ describe('corpus: trigger-dev-prisma', () => {
     const dirs = d.migrations.map((m) => m.version);
     expect(dirs).toEqual([...dirs].sort());
     // Every file is one unit run from line 1.
-    expect(d.migrations.every((m) => m.upStartLine === 1 && m.upSql === m.content && !m.repeatable && m.transaction === 'auto')).toBe(true);
+    expect(
+      d.migrations.every(
+        (m) => m.upStartLine === 1 && m.upSql === m.content && !m.repeatable && m.transaction === 'auto',
+      ),
+    ).toBe(true);
     expect(d.atlasSum).toBeUndefined();
   });
 });
@@ -55,7 +59,9 @@ describe('corpus: crates-io-diesel', () => {
     expect(createsEmails).toBeGreaterThanOrEqual(0);
     expect(createsEmails).toBeLessThan(moveTokens);
     // A folder name with spaces.
-    const spaced = d.migrations.find((m) => m.relPath === '2019-11-15-182353_Add email notifications to crate owners/up.sql')!;
+    const spaced = d.migrations.find(
+      (m) => m.relPath === '2019-11-15-182353_Add email notifications to crate owners/up.sql',
+    )!;
     expect(spaced.version).toBe('20191115182353');
     expect(spaced.name).toBe('Add email notifications to crate owners');
     // metadata.toml run_in_transaction = false: exactly the 7 folders that have it.
@@ -83,7 +89,11 @@ describe('corpus: openmeter-atlas', () => {
     for (let i = 1; i < versions.length; i++) expect(versions[i]! > versions[i - 1]!).toBe(true);
     expect(d.atlasSum).toEqual({ ok: true, problems: [] });
     // atlas.sum lists the same files in the same order.
-    const listed = readFileSync(path.join(dir, 'atlas.sum'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(' ')[0]);
+    const listed = readFileSync(path.join(dir, 'atlas.sum'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(' ')[0]);
     expect(listed).toEqual(names(d));
   });
 });
@@ -95,13 +105,25 @@ describe('corpus: marquez-flyway', () => {
     const d = await loadMigrationDirectory(dir);
     expect(d.migrations).toHaveLength(84);
     expect(d.migrations[0]!.relPath).toBe('V1__initial_schema.sql');
-    expect(indexOf(d, 'V9__alter_sources_to_drop_composite_unique_constraint.sql')).toBeLessThan(indexOf(d, 'V10__drop_unique_constraint_on_job_name.sql'));
-    expect(indexOf(d, 'V2__add_job_contexts.sql')).toBeLessThan(indexOf(d, 'V2.1__alter_job_versions_to_add_job_context_uuid.sql'));
-    expect(indexOf(d, 'V2.1__alter_job_versions_to_add_job_context_uuid.sql')).toBeLessThan(indexOf(d, 'V3__drop_not_null_constraint_on_job_location.sql'));
+    expect(indexOf(d, 'V9__alter_sources_to_drop_composite_unique_constraint.sql')).toBeLessThan(
+      indexOf(d, 'V10__drop_unique_constraint_on_job_name.sql'),
+    );
+    expect(indexOf(d, 'V2__add_job_contexts.sql')).toBeLessThan(
+      indexOf(d, 'V2.1__alter_job_versions_to_add_job_context_uuid.sql'),
+    );
+    expect(indexOf(d, 'V2.1__alter_job_versions_to_add_job_context_uuid.sql')).toBeLessThan(
+      indexOf(d, 'V3__drop_not_null_constraint_on_job_location.sql'),
+    );
     expect(indexOf(d, 'V17.2__open_lineage.sql')).toBe(indexOf(d, 'V17.1__unique_version_constraint.sql') + 1);
-    expect(d.migrations.find((m) => m.relPath === 'V2.1__alter_job_versions_to_add_job_context_uuid.sql')!.version).toBe('2.1');
+    expect(
+      d.migrations.find((m) => m.relPath === 'V2.1__alter_job_versions_to_add_job_context_uuid.sql')!.version,
+    ).toBe('2.1');
     // R__ files last, sorted by description, version R.
-    expect(names(d).slice(-3)).toEqual(['R__Datasets_view.sql', 'R__Jobs_view_and_rewrite_function.sql', 'R__Runs_view.sql']);
+    expect(names(d).slice(-3)).toEqual([
+      'R__Datasets_view.sql',
+      'R__Jobs_view_and_rewrite_function.sql',
+      'R__Runs_view.sql',
+    ]);
     expect(d.migrations.slice(-3).every((m) => m.repeatable && m.version === 'R')).toBe(true);
     expect(d.migrations.slice(0, -3).every((m) => !m.repeatable)).toBe(true);
     expect(names(d)).not.toContain('SOURCE.txt');
@@ -148,7 +170,9 @@ describe('corpus: docs-rs-sqlx', () => {
     expect(names(d)).toEqual(names(auto));
     expect(d.migrations).toHaveLength(33);
     expect(d.migrations[0]!.relPath).toBe('20231021111635_initial.up.sql');
-    const commentOnly = d.migrations.find((m) => m.relPath === '20240221114302_ensure_no_buildless_releases_exist.up.sql')!;
+    const commentOnly = d.migrations.find(
+      (m) => m.relPath === '20240221114302_ensure_no_buildless_releases_exist.up.sql',
+    )!;
     expect(commentOnly.content.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('--'))).toBe(true);
     expect(commentOnly.upSql).toBe(commentOnly.content);
     expect(d.migrations.some((m) => m.relPath === '20251220165302_remove-files.up.sql')).toBe(true);

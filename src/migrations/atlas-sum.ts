@@ -31,14 +31,20 @@ export async function verifyAtlasSum(dir: string, files: readonly string[]): Pro
   try {
     sumText = await readFile(sumPath, 'utf8');
   } catch (e) {
-    throw new DbActionError(`cannot read ${ATLAS_SUM_FILE} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: sumPath, cause: e });
+    throw new DbActionError(`cannot read ${ATLAS_SUM_FILE} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      file: sumPath,
+      cause: e,
+    });
   }
   const inputs: AtlasSumInput[] = [];
   for (const name of files) {
     try {
       inputs.push({ name, bytes: await readFile(path.join(dir, ...name.split('/'))) });
     } catch (e) {
-      throw new DbActionError(`cannot read migration file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: path.join(dir, name), cause: e });
+      throw new DbActionError(`cannot read migration file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+        file: path.join(dir, name),
+        cause: e,
+      });
     }
   }
   return verifyAtlasSumContent(sumText, inputs);
@@ -57,13 +63,16 @@ export function verifyAtlasSumContent(sumText: string, files: readonly AtlasSumI
   const expected = computeEntries(files);
 
   if (parsed && sumOfEntries(parsed.entries) !== parsed.sum) {
-    problems.push(`${ATLAS_SUM_FILE}: the first line (h1:…) does not match the entries below it; the file was edited by hand or merged badly (run \`atlas migrate hash\`)`);
+    problems.push(
+      `${ATLAS_SUM_FILE}: the first line (h1:…) does not match the entries below it; the file was edited by hand or merged badly (run \`atlas migrate hash\`)`,
+    );
   }
   const listed = parsed?.entries ?? [];
   const listedNames = new Set(listed.map((e) => e.name));
   const expectedNames = new Set(expected.map((e) => e.name));
   for (const e of expected) {
-    if (!listedNames.has(e.name)) problems.push(`${ATLAS_SUM_FILE}: ${e.name} is not listed (run \`atlas migrate hash\`)`);
+    if (!listedNames.has(e.name))
+      problems.push(`${ATLAS_SUM_FILE}: ${e.name} is not listed (run \`atlas migrate hash\`)`);
   }
   for (const e of listed) {
     if (!expectedNames.has(e.name)) problems.push(`${ATLAS_SUM_FILE}: ${e.name} is listed but not in the directory`);
@@ -79,7 +88,9 @@ export function verifyAtlasSumContent(sumText: string, files: readonly AtlasSumI
         break;
       }
       if (want.hash !== got.hash) {
-        problems.push(`${ATLAS_SUM_FILE}: checksum mismatch for ${got.name} (the file changed after atlas.sum was written; run \`atlas migrate hash\` if the change is intended)`);
+        problems.push(
+          `${ATLAS_SUM_FILE}: checksum mismatch for ${got.name} (the file changed after atlas.sum was written; run \`atlas migrate hash\` if the change is intended)`,
+        );
         break;
       }
     }

@@ -17,5 +17,7 @@ export function normaliseLineEndings(content: string): string {
  * with the BOM stripped and CRLF/CR normalised to LF.
  */
 export function checksumOf(content: string): string {
-  return createHash('sha256').update(normaliseLineEndings(stripBom(content)), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(normaliseLineEndings(stripBom(content)), 'utf8')
+    .digest('hex');
 }

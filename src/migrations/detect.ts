@@ -11,6 +11,7 @@ import { DIR_FORMATS, type DirFormat } from './types.js';
 export const FORMAT_OVERRIDE_HINT = `set the format explicitly with \`dir-format\` (action input) or \`--dir-format\` (CLI); one of: ${DIR_FORMATS.join(', ')}`;
 
 const UP_DOWN = /^\d+_.*\.(up|down)\.sql$/;
+const UP = /^\d+_.*\.up\.sql$/;
 const NUMBERED = /^\d+(_.*)?\.sql$/;
 
 /** A layout seen in the directory and the file that shows it. */
@@ -44,14 +45,15 @@ export async function detectFormatIn(snap: DirSnapshot): Promise<DirFormat> {
   const flyway = files.find((f) => FLYWAY_VERSIONED.test(f) || FLYWAY_REPEATABLE.test(f) || FLYWAY_UNDO.test(f));
   if (flyway) evidence.push({ format: 'flyway', example: flyway });
 
-  const upDown = files.filter((f) => UP_DOWN.test(f));
+  // Only up files show the layout: a lone `x.down.sql` beside plain files is just a rollback script.
+  const upDown = files.filter((f) => UP.test(f));
   const numbered = files.filter((f) => NUMBERED.test(f) && !UP_DOWN.test(f));
   let upDownFormat: DirFormat | undefined;
   if (upDown.length > 0) {
     // golang-migrate and sqlx share this layout; only sqlx knows `-- no-transaction`.
     upDownFormat = 'golang-migrate';
     for (const f of upDown) {
-      if (f.endsWith('.up.sql') && (await snap.read(f)).text.startsWith(SQLX_NO_TRANSACTION)) {
+      if ((await snap.read(f)).text.startsWith(SQLX_NO_TRANSACTION)) {
         upDownFormat = 'sqlx';
         break;
       }
@@ -76,7 +78,10 @@ export async function detectFormatIn(snap: DirSnapshot): Promise<DirFormat> {
   if (evidence.length === 1) return evidence[0]!.format;
   if (evidence.length === 0) {
     const sql = files.filter((f) => /\.sql$/i.test(f));
-    const seen = sql.length > 0 ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout` : '';
+    const seen =
+      sql.length > 0
+        ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout`
+        : '';
     throw new DbActionError(`cannot tell the migration format of ${snap.displayDir}: no migrations found${seen}`, {
       file: snap.displayDir,
       hint: `point \`dir\` at the folder holding the migrations, or ${FORMAT_OVERRIDE_HINT}`,

@@ -9,4 +9,11 @@ export { compareVersions } from './versions.js';
 export { verifyAtlasSum, verifyAtlasSumContent, ATLAS_SUM_FILE } from './atlas-sum.js';
 export type { AtlasSumInput } from './atlas-sum.js';
 export { DIR_FORMATS } from './types.js';
-export type { AtlasSumResult, DirFormat, LoadDirectoryOptions, MigrationDirectory, MigrationFile, TransactionMode } from './types.js';
+export type {
+  AtlasSumResult,
+  DirFormat,
+  LoadDirectoryOptions,
+  MigrationDirectory,
+  MigrationFile,
+  TransactionMode,
+} from './types.js';

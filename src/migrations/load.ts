@@ -1,11 +1,17 @@
 import { DbActionError } from '../errors.js';
 import { ATLAS_SUM_FILE, verifyAtlasSumContent } from './atlas-sum.js';
 import { checksumOf } from './checksum.js';
-import { detectFormatIn, FORMAT_OVERRIDE_HINT } from './detect.js';
+import { detectFormatIn } from './detect.js';
 import { FORMAT_LOADERS } from './formats/index.js';
 import type { FormatLoader, MigrationCandidate } from './formats/types.js';
 import { DirSnapshot } from './snapshot.js';
-import { DIR_FORMATS, type DirFormat, type LoadDirectoryOptions, type MigrationDirectory, type MigrationFile } from './types.js';
+import {
+  DIR_FORMATS,
+  type DirFormat,
+  type LoadDirectoryOptions,
+  type MigrationDirectory,
+  type MigrationFile,
+} from './types.js';
 import { compareVersions } from './versions.js';
 
 /**
@@ -14,9 +20,15 @@ import { compareVersions } from './versions.js';
  * when present. Every user-fixable problem (missing dir, unknown or mixed layout, misnamed `.sql` file,
  * duplicate version, unreadable or non-UTF-8 file) is a `DbActionError` naming the file.
  */
-export async function loadMigrationDirectory(dir: string, options: LoadDirectoryOptions = {}): Promise<MigrationDirectory> {
+export async function loadMigrationDirectory(
+  dir: string,
+  options: LoadDirectoryOptions = {},
+): Promise<MigrationDirectory> {
   const snap = await DirSnapshot.open(dir, options.ignore);
-  const format = options.format === undefined || options.format === 'auto' ? await detectFormatIn(snap) : checkedFormat(options.format);
+  const format =
+    options.format === undefined || options.format === 'auto'
+      ? await detectFormatIn(snap)
+      : checkedFormat(options.format);
   const loader = FORMAT_LOADERS[format];
 
   const candidates = await loader.collect(snap);
@@ -27,7 +39,9 @@ export async function loadMigrationDirectory(dir: string, options: LoadDirectory
   let atlasSum: MigrationDirectory['atlasSum'];
   if (await snap.hasFile('', ATLAS_SUM_FILE)) {
     const sumText = (await snap.read(ATLAS_SUM_FILE)).text;
-    const covered = await Promise.all(migrations.map(async (m) => ({ name: m.relPath, bytes: (await snap.read(m.relPath)).bytes })));
+    const covered = await Promise.all(
+      migrations.map(async (m) => ({ name: m.relPath, bytes: (await snap.read(m.relPath)).bytes })),
+    );
     atlasSum = verifyAtlasSumContent(sumText, covered);
   }
   return { dir: snap.absDir, format, migrations, ...(atlasSum ? { atlasSum } : {}) };
@@ -35,12 +49,18 @@ export async function loadMigrationDirectory(dir: string, options: LoadDirectory
 
 function checkedFormat(format: string): DirFormat {
   if ((DIR_FORMATS as readonly string[]).includes(format)) return format as DirFormat;
-  throw new DbActionError(`unknown migration directory format "${format}"`, { hint: `use auto or one of: ${DIR_FORMATS.join(', ')}` });
+  throw new DbActionError(`unknown migration directory format "${format}"`, {
+    hint: `use auto or one of: ${DIR_FORMATS.join(', ')}`,
+  });
 }
 
 async function readMigration(snap: DirSnapshot, loader: FormatLoader, c: MigrationCandidate): Promise<MigrationFile> {
   const { text } = await snap.read(c.relPath);
-  const up = loader.upSection?.(text, c, snap.display(c.relPath)) ?? { upSql: text, upStartLine: 1, transaction: 'auto' };
+  const up = loader.upSection?.(text, c, snap.display(c.relPath)) ?? {
+    upSql: text,
+    upStartLine: 1,
+    transaction: 'auto',
+  };
   return {
     version: c.version,
     name: c.name,
@@ -57,7 +77,9 @@ async function readMigration(snap: DirSnapshot, loader: FormatLoader, c: Migrati
 
 /** Two migrations the tool would record under the same version (or, for repeatables, description). */
 function rejectDuplicates(format: DirFormat, candidates: readonly MigrationCandidate[], snap: DirSnapshot): void {
-  const versioned = candidates.filter((c) => !c.repeatable).sort((a, b) => compareVersions(format, a.version, b.version));
+  const versioned = candidates
+    .filter((c) => !c.repeatable)
+    .sort((a, b) => compareVersions(format, a.version, b.version));
   for (let i = 1; i < versioned.length; i++) {
     const a = versioned[i - 1]!;
     const b = versioned[i]!;

@@ -137,7 +137,15 @@ function ignoreMatcher(patterns: readonly string[]): (relPath: string) => boolea
       .replace(/^\.\//, '')
       .replace(/\/+$/, '')
       .split(/(\*\*|\*|\?)/)
-      .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .map((part) =>
+        part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part === '?'
+              ? '[^/]'
+              : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+      )
       .join('');
     return new RegExp(`^${body}$`);
   });

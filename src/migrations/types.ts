@@ -6,7 +6,16 @@
 /** Supported layouts. `plain` = numbered `<version>_<name>.sql` files (also Atlas without .up/.down). */
 export type DirFormat = 'plain' | 'atlas' | 'golang-migrate' | 'sqlx' | 'flyway' | 'dbmate' | 'prisma' | 'diesel';
 
-export const DIR_FORMATS: readonly DirFormat[] = ['plain', 'atlas', 'golang-migrate', 'sqlx', 'flyway', 'dbmate', 'prisma', 'diesel'];
+export const DIR_FORMATS: readonly DirFormat[] = [
+  'plain',
+  'atlas',
+  'golang-migrate',
+  'sqlx',
+  'flyway',
+  'dbmate',
+  'prisma',
+  'diesel',
+];
 
 /** Whether a file runs in one transaction: from format metadata (dbmate `transaction:false`, diesel
  * `run_in_transaction = false`) or a file-level directive; `auto` = decide from its statements. */

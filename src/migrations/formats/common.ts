@@ -16,11 +16,19 @@ export function isDownOrUndoFile(name: string): boolean {
  * The error for a `.sql` file that the format would silently skip. Users want to know: a misnamed
  * migration that never runs is a production incident waiting to happen.
  */
-export function unmatchedSqlFile(snap: DirSnapshot, relPath: string, loader: Pick<FormatLoader, 'format' | 'layout'>, extraHint = ''): DbActionError {
-  return new DbActionError(`not a ${loader.format} migration file name (expected ${loader.layout}); the file would never run`, {
-    file: snap.display(relPath),
-    hint: `rename it to match ${loader.layout} or move it out of the migration directory${extraHint}`,
-  });
+export function unmatchedSqlFile(
+  snap: DirSnapshot,
+  relPath: string,
+  loader: Pick<FormatLoader, 'format' | 'layout'>,
+  extraHint = '',
+): DbActionError {
+  return new DbActionError(
+    `not a ${loader.format} migration file name (expected ${loader.layout}); the file would never run`,
+    {
+      file: snap.display(relPath),
+      hint: `rename it to match ${loader.layout} or move it out of the migration directory${extraHint}`,
+    },
+  );
 }
 
 /** Name part after the first `_` (the whole string when there is none). */

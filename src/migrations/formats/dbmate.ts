@@ -30,7 +30,13 @@ export const dbmateLoader: FormatLoader = {
         throw unmatchedSqlFile(snap, file, this);
       }
       const name = m[2] ?? '';
-      found.push({ version: m[1]!, name: name.replace(/\.sql$/, ''), relPath: file, repeatable: false, transaction: 'auto' });
+      found.push({
+        version: m[1]!,
+        name: name.replace(/\.sql$/, ''),
+        relPath: file,
+        repeatable: false,
+        transaction: 'auto',
+      });
     }
     return found;
   },
@@ -54,18 +60,25 @@ export function dbmateUpSection(content: string, displayPath: string): UpSection
     const marker = MARKER.exec(text);
     const next = offset + match[0].length;
     if (marker?.[1] === 'up') {
-      if (up) throw new DbActionError('dbmate migration has more than one `-- migrate:up` line', { file: displayPath, line: lineNo });
+      if (up)
+        throw new DbActionError('dbmate migration has more than one `-- migrate:up` line', {
+          file: displayPath,
+          line: lineNo,
+        });
       up = { line: lineNo + 1, start: next, options: marker[2]!.trim() };
       section = 'up';
     } else if (marker?.[1] === 'down') {
       if (section === 'up') upEnd = offset;
       section = 'down';
     } else if (section === 'none' && !isCommentOrBlank(text)) {
-      throw new DbActionError('dbmate migration has SQL before its `-- migrate:up` line (dbmate refuses statements outside the sections)', {
-        file: displayPath,
-        line: lineNo,
-        hint: 'move the statement below `-- migrate:up`',
-      });
+      throw new DbActionError(
+        'dbmate migration has SQL before its `-- migrate:up` line (dbmate refuses statements outside the sections)',
+        {
+          file: displayPath,
+          line: lineNo,
+          hint: 'move the statement below `-- migrate:up`',
+        },
+      );
     }
     offset = next;
   }
@@ -97,7 +110,10 @@ function parseOptions(options: string, displayPath: string, line: number): Recor
     out[pair.slice(0, i)] = pair.slice(i + 1);
   }
   if (out.transaction !== undefined && out.transaction !== 'true' && out.transaction !== 'false') {
-    throw new DbActionError(`dbmate option transaction must be true or false, not "${out.transaction}"`, { file: displayPath, line });
+    throw new DbActionError(`dbmate option transaction must be true or false, not "${out.transaction}"`, {
+      file: displayPath,
+      line,
+    });
   }
   return out;
 }

@@ -66,7 +66,10 @@ async function transactionFromMetadata(snap: DirSnapshot, relPath: string): Prom
     if (!m || table !== '') continue;
     if (m[1] === 'false') return 'none';
     if (m[1] === 'true') return 'auto';
-    throw new DbActionError(`run_in_transaction must be true or false, not ${m[1]}`, { file: snap.display(relPath), line: i + 1 });
+    throw new DbActionError(`run_in_transaction must be true or false, not ${m[1]}`, {
+      file: snap.display(relPath),
+      line: i + 1,
+    });
   }
   return 'auto';
 }

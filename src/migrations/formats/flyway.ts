@@ -53,7 +53,8 @@ export const flywayLoader: FormatLoader = {
   },
   order(a, b) {
     if (a.repeatable !== b.repeatable) return a.repeatable ? 1 : -1;
-    if (a.repeatable) return compareBytes(description(a.name), description(b.name)) || compareBytes(a.relPath, b.relPath);
+    if (a.repeatable)
+      return compareBytes(description(a.name), description(b.name)) || compareBytes(a.relPath, b.relPath);
     return compareFlywayVersions(a.version, b.version) || compareBytes(a.relPath, b.relPath);
   },
 };
@@ -69,7 +70,10 @@ async function transactionFromConf(snap: DirSnapshot, relDir: string, file: stri
     if (!m) continue;
     if (m[1] === 'false') return 'none';
     if (m[1] === 'true') return 'auto';
-    throw new DbActionError(`executeInTransaction must be true or false, not "${m[1]}"`, { file: snap.display(confPath), line: i + 1 });
+    throw new DbActionError(`executeInTransaction must be true or false, not "${m[1]}"`, {
+      file: snap.display(confPath),
+      line: i + 1,
+    });
   }
   return 'auto';
 }

@@ -16,7 +16,9 @@ export const golangMigrateLoader: FormatLoader = {
       const m = UP_DOWN.exec(file);
       if (!m) {
         if (isDownOrUndoFile(file)) continue;
-        const hint = /^\d+_.*\.sql$/.test(file) ? '; if this is a sqlx directory (which allows `<version>_<name>.sql`), set `dir-format: sqlx`' : '';
+        const hint = /^\d+_.*\.sql$/.test(file)
+          ? '; if this is a sqlx directory (which allows `<version>_<name>.sql`), set `dir-format: sqlx`'
+          : '';
         throw unmatchedSqlFile(snap, file, this, hint);
       }
       if (m[3] === 'down') continue;

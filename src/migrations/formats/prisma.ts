@@ -31,7 +31,13 @@ export const prismaLoader: FormatLoader = {
           hint: `add ${PRISMA_FILE} or remove the folder (Prisma refuses it too)`,
         });
       }
-      found.push({ version: dir, name: afterFirstUnderscore(dir), relPath: `${dir}/${PRISMA_FILE}`, repeatable: false, transaction: 'auto' });
+      found.push({
+        version: dir,
+        name: afterFirstUnderscore(dir),
+        relPath: `${dir}/${PRISMA_FILE}`,
+        repeatable: false,
+        transaction: 'auto',
+      });
     }
     return found;
   },
