@@ -67,6 +67,13 @@ export interface RuleContext {
    * unqualified relation names (resolved against the search_path, i.e. `public`).
    */
   isPreexisting(kind: CatalogObjectKind, name: string): boolean;
+  /**
+   * Optional: the objects on a qualified table (columns, indexes, constraints, triggers) as they were just
+   * BEFORE this statement, with their catalog definitions (e.g. constraint `CHECK ((c IS NOT NULL))`).
+   * Lets a rule recognise the safe path (set-not-null after a validated CHECK). Rules assume the worst
+   * when it is absent.
+   */
+  objectsOn?(table: string): readonly { readonly object: CatalogObject; readonly def: string }[];
 }
 
 /** What a rule reports; the engine adds file, lines, rule id, category and the configured severity. */
