@@ -1,0 +1,89 @@
+/**
+ * Evidence and naming helpers shared by the rules: qualified names as the tracer saw them, locks taken,
+ * relfilenode changes and dropped objects, phrased the way a reviewer reads them.
+ */
+import type { CatalogObject, CatalogObjectKind, RuleContext } from '../rule.js';
+import { relKey, type RelRef } from './ast.js';
+
+/** Whether the relation as written existed before the change (not created earlier in the same change). */
+export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
+  return ctx.isPreexisting(kind, relKey(ref));
+}
+
+/**
+ * The qualified name of a relation written as `ref`: as written when schema-qualified, else the name the
+ * tracer reported (a lock, drop, rewrite or change of `<schema>.<name>`), else `public.<name>`.
+ */
+export function qualified(ctx: RuleContext, ref: RelRef): string {
+  if (ref.schema) return `${ref.schema}.${ref.name}`;
+  const suffix = `.${ref.name}`;
+  const t = ctx.trace;
+  const candidates = [
+    ...t.locks.map((l) => l.relation),
+    ...t.rewritten,
+    ...t.diff.dropped.map((o) => o.name),
+    ...t.diff.changed.map((c) => c.object.table ?? c.object.name),
+    ...t.diff.created.map((o) => o.table ?? o.name),
+  ];
+  const hit = candidates.find((n) => n.endsWith(suffix) && n.split('.').length === 2);
+  return hit ?? `public.${ref.name}`;
+}
+
+/** `AccessExclusiveLock on public.users` for every lock held on the relation (all relations when omitted). */
+export function lockEvidence(ctx: RuleContext, relation?: string): string[] {
+  return ctx.trace.locks.filter((l) => relation === undefined || l.relation === relation).map((l) => `${l.mode} on ${l.relation}`);
+}
+
+/** `relfilenode changed: public.users rewritten` for the table when the tracer saw it. */
+export function rewriteEvidence(ctx: RuleContext, relation: string): string[] {
+  return ctx.trace.rewritten.includes(relation) ? [`relfilenode changed: ${relation} rewritten`] : [];
+}
+
+/** `dropped: column public.users.email`. */
+export function droppedLine(o: CatalogObject): string {
+  return `dropped: ${o.kind} ${o.name}`;
+}
+
+/** The objects the statement dropped that satisfy `pick`. */
+export function droppedWhere(ctx: RuleContext, pick: (o: CatalogObject) => boolean): CatalogObject[] {
+  return ctx.trace.diff.dropped.filter(pick);
+}
+
+/** The relation kinds whose parts (columns, indexes, constraints, triggers) go with them. */
+const CONTAINERS: ReadonlySet<CatalogObjectKind> = new Set(['table', 'view', 'matview']);
+
+/**
+ * Leaves out objects that are parts of another object in the list (columns/indexes/constraints/triggers of a
+ * dropped table or view, everything inside a dropped schema), so a list names what a reviewer cares about.
+ */
+export function collapseParts(objects: readonly CatalogObject[]): CatalogObject[] {
+  const containers = new Set(objects.filter((o) => CONTAINERS.has(o.kind)).map((o) => o.name));
+  const schemas = objects.filter((o) => o.kind === 'schema').map((o) => `${o.name}.`);
+  return objects.filter((o) => {
+    if (o.kind !== 'schema' && schemas.some((s) => o.name.startsWith(s))) return false;
+    if (o.table && containers.has(o.table)) return false;
+    if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, containers)) return false;
+    return true;
+  });
+}
+
+/**
+ * A sequence that follows PostgreSQL's naming of serial/identity sequences (`<table>_<column>_seq`) of a
+ * table in the set: dropped with its table, not a separate victim.
+ */
+export function isOwnedSequenceOf(sequence: string, tables: ReadonlySet<string>): boolean {
+  if (!sequence.endsWith('_seq')) return false;
+  for (const t of tables) if (sequence.startsWith(`${t}_`)) return true;
+  return false;
+}
+
+/** `a, b and 3 more` for messages. */
+export function listNames(names: readonly string[], max = 3): string {
+  if (names.length <= max) return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? '');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** Whether the object of the catalog diff existed before the change. */
+export function objectPreexisting(ctx: RuleContext, o: CatalogObject): boolean {
+  return ctx.isPreexisting(o.kind, o.name);
+}

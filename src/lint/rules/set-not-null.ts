@@ -1,0 +1,49 @@
+/** data-dependent: ALTER COLUMN … SET NOT NULL on an existing table (fails on NULLs; scans under AccessExclusiveLock). */
+import type { Rule, RuleHit } from '../rule.js';
+import { alterTableOnTable } from './ast.js';
+import { lockEvidence, preexisting, qualified } from './evidence.js';
+
+/** `CHECK ((col IS NOT NULL))` as pg_get_constraintdef prints it, for a validated constraint. */
+function provesNotNull(def: string, column: string): boolean {
+  if (def.includes('NOT VALID')) return false;
+  const col = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^CHECK \\(\\(?"?${col}"? IS NOT NULL\\)?\\)$`).test(def.trim());
+}
+
+export const setNotNull: Rule = {
+  id: 'set-not-null',
+  category: 'data-dependent',
+  defaultSeverity: 'warning',
+  summary: 'SET NOT NULL fails if any existing row is NULL, and scans the table under an AccessExclusiveLock.',
+  docs: `\`ALTER TABLE t ALTER COLUMN c SET NOT NULL\` checks every existing row: it fails in production if any row
+still has a NULL there (the empty dev database cannot tell), and the scan runs under an \`AccessExclusiveLock\` that
+blocks reads and writes for a time that grows with the table's size.
+
+**Instead** (PostgreSQL 12+): \`ALTER TABLE t ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID;\` then, in a
+later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking scan), then
+\`ALTER TABLE t ALTER COLUMN c SET NOT NULL;\` — PostgreSQL sees the validated constraint and skips the scan — and
+optionally drop the CHECK. When the engine can show the constraints on the table just before the statement, that
+last step is recognised and not reported.
+
+Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
+still the production rows. Tables created earlier in the same change are not reported.`,
+  check(ctx) {
+    const a = alterTableOnTable(ctx.statement.ast);
+    if (!a || !preexisting(ctx, 'table', a.relation)) return [];
+    const table = qualified(ctx, a.relation);
+    const hits: RuleHit[] = [];
+    for (const cmd of a.cmds) {
+      if (cmd.subtype !== 'AT_SetNotNull' || !cmd.name) continue;
+      const column = cmd.name;
+      const proven = ctx.objectsOn?.(table).some((e) => e.object.kind === 'constraint' && provesNotNull(e.def, column));
+      if (proven) continue;
+      const change = ctx.trace.diff.changed.find((c) => c.object.name === `${table}.${column}`);
+      hits.push({
+        message: `Sets ${table}.${column} NOT NULL: fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
+        suggestion: `ADD CONSTRAINT ${column}_not_null CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${column}_not_null in a later migration; then SET NOT NULL (PostgreSQL 12+ skips the scan).`,
+        evidence: [...(change ? [`changed: column ${table}.${column}: ${change.before} → ${change.after}`] : []), ...lockEvidence(ctx, table)],
+      });
+    }
+    return hits;
+  },
+};
