@@ -82,6 +82,13 @@ describe('parseSql lines and text', () => {
     ]);
   });
 
+  it('counts a lone \\r (old Mac line ending) as a line break, like the directory model and editors', async () => {
+    expect(await spans('-- c\rSELECT 1;\r\rSELECT\r  2;')).toEqual([
+      [2, 2, 'SELECT 1'],
+      [4, 5, 'SELECT\r  2'],
+    ]);
+  });
+
   it('accepts a last statement without ; (with or without trailing comments and whitespace)', async () => {
     expect(await spans('SELECT 1;\nSELECT 2\n')).toEqual([
       [1, 1, 'SELECT 1'],

@@ -1,7 +1,7 @@
 /**
- * Byte offsets (what libpg-query reports) to file lines and text. Line breaks are `\n` (so CRLF counts
- * once and the `\r` stays part of the line's text); a lone `\r` is not a line break, as in PostgreSQL's
- * own line counting for error positions and in git/GitHub line numbers for LF and CRLF files.
+ * Byte offsets (what libpg-query reports) to file lines and text. A line ends at `\n`, `\r\n` or a lone
+ * `\r` (the same rule as the directory model's dbmate sections and as editors); a `\r` before `\n` stays
+ * part of the line's text.
  */
 export class SourceText {
   private readonly bytes: Buffer;
@@ -15,7 +15,10 @@ export class SourceText {
   ) {
     this.bytes = Buffer.from(sql, 'utf8');
     this.lineStarts = [0];
-    for (let i = this.bytes.indexOf(10); i !== -1; i = this.bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
+    const b = this.bytes;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] === 10 || (b[i] === 13 && b[i + 1] !== 10)) this.lineStarts.push(i + 1);
+    }
   }
 
   get byteLength(): number {
