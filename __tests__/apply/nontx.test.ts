@@ -1,0 +1,112 @@
+import { apply } from '../../src/apply/index.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { historyRows, rows, TempDir } from './fixtures.js';
+
+let db: TestDatabase;
+let dir: TempDir;
+
+beforeEach(async () => {
+  db = await createTestDatabase('apply_nontx');
+  dir = new TempDir();
+});
+afterEach(async () => {
+  await db.drop();
+  dir.remove();
+});
+
+const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path, lockRetryDelayMs: 50 });
+
+describe('non-transactional files', () => {
+  it('run statement by statement, record progress, and a rerun resumes at the failed statement without repeating done ones', async () => {
+    dir.write({
+      '1_t.sql': 'CREATE TABLE t (id int);\nCREATE TABLE side (n int);\n',
+      '2_idx.sql': [
+        'INSERT INTO side VALUES (1);',
+        'CREATE INDEX CONCURRENTLY t_id ON t (id);',
+        'INSERT INTO side VALUES (2);',
+        'SELECT 1/0;',
+        'INSERT INTO side VALUES (3);',
+        '',
+      ].join('\n'),
+    });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    expect(r.migrations.map((m) => [m.status, m.transactional])).toEqual([
+      ['applied', true],
+      ['failed', false],
+    ]);
+    const e = r.error as Error & { file?: string; line?: number; hint?: string };
+    expect([e.file, e.line]).toEqual(['2_idx.sql', 4]);
+    expect(e.message).toMatch(/division by zero \[SQLSTATE 22012\]/);
+    expect(e.hint).toMatch(/statements before this one stay applied/);
+    const h = (await historyRows(db.url))[1]!;
+    expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 3, 3]);
+    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
+
+    // fix the failing statement (the done ones stay as they were): the rerun resumes at it
+    dir.write({
+      '2_idx.sql': [
+        'INSERT INTO side VALUES (1);',
+        'CREATE INDEX CONCURRENTLY t_id ON t (id);',
+        'INSERT INTO side VALUES (2);',
+        'SELECT 1/1;',
+        'INSERT INTO side VALUES (3);',
+        '',
+      ].join('\n'),
+    });
+    const logger = new MemoryLogger();
+    const again = await apply({ ...base(), logger });
+    expect(again.error).toBeUndefined();
+    expect(again.migrations[0]?.resumedFrom).toBe(3);
+    expect(logger.text()).toMatch(/resuming at statement 4 of 5/);
+    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const h2 = (await historyRows(db.url))[1]!;
+    expect([h2.status, h2.statements_done, h2.error]).toEqual(['applied', 5, null]);
+  });
+
+  it('refuses to resume when statements that already ran were edited', async () => {
+    dir.write({ '1_x.sql': 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1/0;\n' });
+    expect((await apply(base())).ok).toBe(false);
+    dir.write({ '1_x.sql': 'CREATE TABLE t (id int, x int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1;\n' });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toMatch(/partly applied \(2 statements done\) and those statements changed since/);
+  });
+
+  it('honours the `-- db-action:tx-mode none` file directive: statements autocommit one by one', async () => {
+    dir.write({ '1_x.sql': '-- db-action:tx-mode none\nCREATE TABLE t (id int);\nSELECT 1/0;\n' });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    expect(r.migrations[0]?.transactional).toBe(false);
+    // the first statement autocommitted
+    expect(await rows(db.url, "SELECT to_regclass('t') IS NOT NULL AS ok")).toEqual([{ ok: true }]);
+  });
+
+  it('reports the INVALID index a failed CREATE INDEX CONCURRENTLY leaves, with the DROP INDEX CONCURRENTLY hint', async () => {
+    dir.write({
+      '1_t.sql': 'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1), (1);\n',
+      '2_idx.sql': 'CREATE UNIQUE INDEX CONCURRENTLY t_uniq ON t (id);\n',
+    });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { line?: number; hint?: string };
+    expect(e.line).toBe(1);
+    expect(e.message).toMatch(/could not create unique index "t_uniq"/);
+    expect(e.hint).toMatch(/left INVALID index "public"\."t_uniq": drop it with DROP INDEX CONCURRENTLY "public"\."t_uniq";/);
+    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([{ indisvalid: false }]);
+
+    // rerun without cleaning up: stops before running, same hint
+    const again = await apply(base());
+    expect(again.ok).toBe(false);
+    expect(again.error?.message).toMatch(/left index "t_uniq" INVALID/);
+    expect((again.error as { hint?: string }).hint).toMatch(/DROP INDEX CONCURRENTLY "public"\."t_uniq"/);
+
+    // follow the hint (and fix the data): the rerun succeeds
+    await rows(db.url, 'DROP INDEX CONCURRENTLY t_uniq');
+    await rows(db.url, 'DELETE FROM t');
+    const fixed = await apply(base());
+    expect(fixed.error).toBeUndefined();
+    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([{ indisvalid: true }]);
+  });
+});
