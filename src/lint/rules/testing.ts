@@ -1,0 +1,93 @@
+/**
+ * Test harness for the rules, on REAL PostgreSQL: in a fresh database, replay `base` (what exists before the
+ * change), then trace every statement of `change` with the real tracer and run one rule on it, the way the
+ * lint engine does. Each rule test is then a few lines:
+ *
+ *   const judge = ruleJudge(createTestDatabase);
+ *   const hits = await judge(dropColumn, { base: 'create table t (id int, c int)', change: 'alter table t drop column c' });
+ *
+ * Not used by the product; it lives beside the rules so their tests stay short.
+ */
+import { withClient } from '../../db/client.js';
+import { parseSql } from '../../sql/index.js';
+import type { Statement } from '../../sql/types.js';
+import { snapshotCatalog, snapshotHas, type CatalogSnapshot } from '../catalog.js';
+import type { Rule, RuleContext, RuleHit, StatementTrace } from '../rule.js';
+import { traceStatement } from '../trace.js';
+
+/** A fresh empty database (`createTestDatabase` of __tests__/helpers/pg.ts satisfies it). */
+export type DatabaseFactory = () => Promise<{ readonly url: string; drop(): Promise<void> }>;
+
+export interface JudgeCase {
+  /** SQL of the base migrations: objects it creates are pre-existing. */
+  readonly base?: string;
+  /** SQL of the new migration: every statement is traced and judged. */
+  readonly change: string;
+}
+
+/** A hit with the statement it came from. */
+export interface JudgedHit extends RuleHit {
+  readonly statement: number;
+  readonly text: string;
+}
+
+export interface Judged {
+  readonly hits: readonly JudgedHit[];
+  /** Every traced statement, for assertions on what the tracer saw. */
+  readonly traces: readonly { readonly statement: Statement; readonly trace: StatementTrace }[];
+}
+
+/** Runs the statements one by one outside any explicit transaction (non-transactional ones need that). */
+async function replay(client: { query(text: string): Promise<unknown> }, sql: string): Promise<void> {
+  const parsed = await parseSql(sql, { file: 'base.sql' });
+  for (const s of parsed.statements) {
+    if (!s.transactionControl) await client.query(s.text);
+  }
+}
+
+/** The RuleContext the engine builds for one traced statement. */
+export function ruleContext(statement: Statement, trace: StatementTrace, base: CatalogSnapshot, before: CatalogSnapshot, file = 'change.sql'): RuleContext {
+  return {
+    file,
+    statement,
+    trace,
+    isPreexisting: (kind, name) => snapshotHas(base, kind, name),
+    objectsOn: (table) => [...before.objects.values()].filter((e) => e.object.table === table),
+  };
+}
+
+/** Full result: hits and traces. */
+export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: JudgeCase): Promise<Judged> {
+  const db = await newDatabase();
+  try {
+    return await withClient(
+      db.url,
+      async (client) => {
+        if (c.base) await replay(client, c.base);
+        const base = await snapshotCatalog(client);
+        const parsed = await parseSql(c.change, { file: 'change.sql' });
+        let before = base;
+        const hits: JudgedHit[] = [];
+        const traces: { statement: Statement; trace: StatementTrace }[] = [];
+        for (const statement of parsed.statements) {
+          const { trace, after } = await traceStatement(client, statement, before);
+          if (trace.error) throw new Error(`statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`);
+          traces.push({ statement, trace });
+          for (const hit of rule.check(ruleContext(statement, trace, base, before))) {
+            hits.push({ ...hit, statement: statement.index, text: statement.text });
+          }
+          before = after;
+        }
+        return { hits, traces };
+      },
+      { applicationName: 'db-action rule tests' },
+    );
+  } finally {
+    await db.drop();
+  }
+}
+
+/** `judge(rule, { base, change })` → the rule's hits on every statement of `change`. */
+export function ruleJudge(newDatabase: DatabaseFactory): (rule: Rule, c: JudgeCase) => Promise<readonly JudgedHit[]> {
+  return async (rule, c) => (await judgeCase(newDatabase, rule, c)).hits;
+}
