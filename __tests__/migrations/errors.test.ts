@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { chmodSync } from 'node:fs';
+import { chmodSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { DbActionError } from '../../src/errors.js';
 import { detectFormat, loadMigrationDirectory } from '../../src/migrations/index.js';
@@ -204,5 +204,31 @@ describe('dbmate sections', () => {
     const err = await rejection(loadMigrationDirectory(dir));
     expect(err.message).toContain('transaction must be true or false');
     expect(err.line).toBe(1);
+  });
+});
+
+describe('paths in errors', () => {
+  test('an absolute directory inside the working directory is named relative to it', async () => {
+    const dir = fixtureDir({ '1_a.up.sql': 'SELECT 1;', 'seed.sql': 'SELECT 1;' });
+    const cwd = process.cwd();
+    process.chdir(path.dirname(dir));
+    try {
+      const err = await rejection(loadMigrationDirectory(dir));
+      expect(err.file).toBe(`${path.basename(dir)}/seed.sql`);
+      const d = await loadMigrationDirectory(dir, { ignore: ['seed.sql'] });
+      expect(d.dir).toBe(dir);
+      expect(d.migrations[0]!.absPath).toBe(path.join(dir, '1_a.up.sql'));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+describe('flyway sub-directories', () => {
+  test('a symlink loop is reported, not followed forever', async () => {
+    const dir = fixtureDir({ 'V1__a.sql': 'SELECT 1;' });
+    symlinkSync(dir, path.join(dir, 'loop'));
+    const err = await rejection(loadMigrationDirectory(dir, { format: 'flyway' }));
+    expect(err.message).toContain('symlink loop');
   });
 });

@@ -17,13 +17,17 @@ export class DirSnapshot {
   private readonly listings = new Map<string, Promise<readonly DirEntry[]>>();
   private readonly texts = new Map<string, Promise<FileText>>();
 
-  private constructor(
-    /** Absolute path of the directory. */
-    readonly absDir: string,
-    /** The directory as the user named it, for messages. */
-    readonly displayDir: string,
-    private readonly isIgnored: (relPath: string) => boolean,
-  ) {}
+  /** Absolute path of the directory. */
+  readonly absDir: string;
+  /** The directory as the user named it, for messages. */
+  readonly displayDir: string;
+  private readonly isIgnored: (relPath: string) => boolean;
+
+  private constructor(absDir: string, displayDir: string, isIgnored: (relPath: string) => boolean) {
+    this.absDir = absDir;
+    this.displayDir = displayDir;
+    this.isIgnored = isIgnored;
+  }
 
   static async open(dir: string, ignore: readonly string[] = []): Promise<DirSnapshot> {
     const absDir = path.resolve(dir);
@@ -43,7 +47,7 @@ export class DirSnapshot {
         hint: 'point `dir` / `--dir` at the folder that holds the migration files',
       });
     }
-    return new DirSnapshot(absDir, dir, ignoreMatcher(ignore));
+    return new DirSnapshot(absDir, displayDirFor(dir, absDir), ignoreMatcher(ignore));
   }
 
   /** Entries of `relDir` ('' = the top level), sorted by name (UTF-8 byte order). */
@@ -120,6 +124,16 @@ export class DirSnapshot {
 
 // eslint-disable-next-line no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * How messages name the directory: as given when relative; when absolute but inside the working
+ * directory (an action's workspace, the CLI's cwd), relative to it so that `file` fields are repo-relative.
+ */
+function displayDirFor(dir: string, absDir: string): string {
+  if (!path.isAbsolute(dir)) return dir;
+  const rel = path.relative(process.cwd(), absDir);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+}
 
 /** Byte-wise comparison of the UTF-8 encodings (Go's and the tools' string order). */
 export function compareBytes(a: string, b: string): number {

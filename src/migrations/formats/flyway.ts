@@ -13,6 +13,9 @@ export const FLYWAY_REPEATABLE = /^R__(.*)\.sql$/;
 /** `U1__x.sql` (undo; never run up). */
 export const FLYWAY_UNDO = /^U(\d+(?:[._]\d+)*)__(.*)\.sql$/;
 
+/** Sub-directory depth scanned before giving up (symlink loops). */
+const MAX_DEPTH = 32;
+
 /** Flyway sorts repeatable migrations by description, where `_` reads as a space. */
 function description(name: string): string {
   return name.replace(/_/g, ' ');
@@ -29,11 +32,16 @@ export const flywayLoader: FormatLoader = {
   layout: '`V<version>__<description>.sql` or `R__<description>.sql`',
   async collect(snap) {
     const found: MigrationCandidate[] = [];
-    const walk = async (relDir: string): Promise<void> => {
+    const walk = async (relDir: string, depth: number): Promise<void> => {
+      if (depth > MAX_DEPTH) {
+        throw new DbActionError(`migration folders nest deeper than ${MAX_DEPTH} levels (a symlink loop?)`, {
+          file: snap.display(relDir),
+        });
+      }
       for (const entry of await snap.list(relDir)) {
         const relPath = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
         if (entry.kind === 'dir') {
-          await walk(relPath);
+          await walk(relPath, depth + 1);
           continue;
         }
         if (entry.kind !== 'file' || !isSqlFile(entry.name)) continue;
@@ -48,7 +56,7 @@ export const flywayLoader: FormatLoader = {
         else found.push({ version: 'R', name: r![1]!, relPath, repeatable: true, transaction });
       }
     };
-    await walk('');
+    await walk('', 0);
     return found;
   },
   order(a, b) {
