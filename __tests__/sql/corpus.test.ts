@@ -13,7 +13,14 @@ import { parseMigration, type ParsedMigration } from '../../src/sql/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpusRoot = path.resolve(repoRoot, '../shared/corpus');
-const CORPORA = ['trigger-dev-prisma', 'crates-io-diesel', 'openmeter-atlas', 'marquez-flyway', 'measure-dbmate', 'docs-rs-sqlx'];
+const CORPORA = [
+  'trigger-dev-prisma',
+  'crates-io-diesel',
+  'openmeter-atlas',
+  'marquez-flyway',
+  'measure-dbmate',
+  'docs-rs-sqlx',
+];
 
 /** 0-based string offsets at which each line of `content` starts (breaks: \n, \r\n, lone \r). */
 function lineStarts(content: string): number[] {
@@ -48,7 +55,12 @@ beforeAll(async () => {
     const dir = await loadMigrationDirectory(path.join(corpusRoot, name));
     const files = [];
     for (const m of dir.migrations) {
-      files.push({ relPath: m.relPath, content: m.content, upStartLine: m.upStartLine, parsed: await parseMigration(m) });
+      files.push({
+        relPath: m.relPath,
+        content: m.content,
+        upStartLine: m.upStartLine,
+        parsed: await parseMigration(m),
+      });
     }
     parsedCorpora.set(name, { dir, files });
   }
@@ -99,17 +111,28 @@ describe('corpus facts', () => {
     expect(mentioning).toHaveLength(72);
     const nonTx = files.filter((f) => f.parsed.statements.some((s) => !s.transactional));
     expect(nonTx).toHaveLength(71);
-    const kinds = nonTx.map((f) => f.parsed.statements.map((s) => `${s.kind}${s.ast[s.kind] && (s.ast[s.kind] as { concurrent?: boolean }).concurrent ? ' CONCURRENTLY' : ''}`));
+    const kinds = nonTx.map((f) =>
+      f.parsed.statements.map(
+        (s) =>
+          `${s.kind}${s.ast[s.kind] && (s.ast[s.kind] as { concurrent?: boolean }).concurrent ? ' CONCURRENTLY' : ''}`,
+      ),
+    );
     expect(kinds.filter((k) => k.length === 1 && k[0] === 'IndexStmt CONCURRENTLY')).toHaveLength(56);
     expect(kinds.filter((k) => k.length === 1 && k[0] === 'DropStmt CONCURRENTLY')).toHaveLength(15);
-    expect(nonTx.map((f) => f.relPath)).toContain('20240821135542_job_run_index_for_organization_id_and_created_at/migration.sql');
+    expect(nonTx.map((f) => f.relPath)).toContain(
+      '20240821135542_job_run_index_for_organization_id_and_created_at/migration.sql',
+    );
     const commentOnly = mentioning.filter((f) => !nonTx.includes(f));
-    expect(commentOnly.map((f) => f.relPath)).toEqual(['20260622120731_add_webhook_endpoint_and_delivery/migration.sql']);
+    expect(commentOnly.map((f) => f.relPath)).toEqual([
+      '20260622120731_add_webhook_endpoint_and_delivery/migration.sql',
+    ]);
     expect(commentOnly[0]?.parsed.statements.every((s) => s.transactional && !/concurrently/i.test(s.text))).toBe(true);
   });
 
   it('trigger-dev-prisma: 13 files have explicit BEGIN/COMMIT (transactionControl)', () => {
-    const withControl = corpus('trigger-dev-prisma').files.filter((f) => f.parsed.statements.some((s) => s.transactionControl));
+    const withControl = corpus('trigger-dev-prisma').files.filter((f) =>
+      f.parsed.statements.some((s) => s.transactionControl),
+    );
     expect(withControl).toHaveLength(13);
   });
 

@@ -102,7 +102,10 @@ describe('file-level directives', () => {
       { source: 'db-action', names: ['destructive'], line: 1 },
       { source: 'squawk', names: [], line: 6 },
     ];
-    expect(await nolintOf(sql)).toEqual([fileLevel, [...fileLevel, { source: 'squawk', names: ['ban-drop-table'], line: 4 }]]);
+    expect(await nolintOf(sql)).toEqual([
+      fileLevel,
+      [...fileLevel, { source: 'squawk', names: ['ban-drop-table'], line: 4 }],
+    ]);
   });
 
   it('atlas:nolint in the header separated by a blank line is file-level (Atlas rule); attached it is per statement', async () => {

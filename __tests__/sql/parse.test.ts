@@ -133,7 +133,8 @@ describe('parseSql lines and text', () => {
   });
 
   it('keeps a CREATE RULE with several ; inside parentheses as one statement', async () => {
-    const sql = 'CREATE RULE r AS ON INSERT TO t DO ALSO (\n  INSERT INTO a VALUES (1);\n  INSERT INTO b VALUES (2)\n);\nSELECT 1;';
+    const sql =
+      'CREATE RULE r AS ON INSERT TO t DO ALSO (\n  INSERT INTO a VALUES (1);\n  INSERT INTO b VALUES (2)\n);\nSELECT 1;';
     const r = await parseSql(sql, { file: 'm.sql' });
     expect(r.statements.map((s) => [s.kind, s.startLine, s.endLine])).toEqual([
       ['RuleStmt', 1, 4],

@@ -97,19 +97,25 @@ describe('transactional (checked on real PostgreSQL)', () => {
       await client.query('ROLLBACK');
     }
     if (expected) expect(error).toBeUndefined();
-    else expect(error?.message).toMatch(/cannot run inside a transaction block|cannot be executed inside a transaction block/);
+    else
+      expect(error?.message).toMatch(
+        /cannot run inside a transaction block|cannot be executed inside a transaction block/,
+      );
   });
 });
 
 describe('transactional from the parse tree only', () => {
   it.each([
-    ["ALTER SUBSCRIPTION s REFRESH PUBLICATION", false],
-    ["ALTER SUBSCRIPTION s SET PUBLICATION p2", false],
-    ["ALTER SUBSCRIPTION s SET PUBLICATION p2 WITH (refresh = false)", true],
-    ["ALTER SUBSCRIPTION s DISABLE", true],
+    ['ALTER SUBSCRIPTION s REFRESH PUBLICATION', false],
+    ['ALTER SUBSCRIPTION s SET PUBLICATION p2', false],
+    ['ALTER SUBSCRIPTION s SET PUBLICATION p2 WITH (refresh = false)', true],
+    ['ALTER SUBSCRIPTION s DISABLE', true],
     // Refused only when the subscription has a slot, which the text cannot tell: assumed.
     ['DROP SUBSCRIPTION s', false],
-    ["CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p WITH (create_slot = false, slot_name = NONE, enabled = false)", true],
+    [
+      "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p WITH (create_slot = false, slot_name = NONE, enabled = false)",
+      true,
+    ],
   ] as [string, boolean][])('%s -> transactional %s', async (sql, expected) => {
     const parsed = await parseSql(sql, { file: 'm.sql' });
     expect(parsed.statements[0]?.transactional).toBe(expected);

@@ -113,7 +113,10 @@ export interface AttachedDirectives {
  * Resolve every directive of a file: `statements` in order, and `trailing` = comments after the last
  * statement (for a file without statements, all its comments).
  */
-export function attachDirectives(statements: readonly StatementDirectiveInput[], trailing: readonly CommentSpan[]): AttachedDirectives {
+export function attachDirectives(
+  statements: readonly StatementDirectiveInput[],
+  trailing: readonly CommentSpan[],
+): AttachedDirectives {
   const fileLevel: NolintDirective[] = [];
   const perStatement: NolintDirective[][] = [];
   let txMode: 'none' | 'file' | undefined;

@@ -29,7 +29,9 @@ export function rangeVarName(rv: unknown): string | undefined {
   if (rv === null || typeof rv !== 'object') return undefined;
   const r = ((rv as Node).RangeVar ?? rv) as Node;
   if (typeof r.relname !== 'string') return undefined;
-  return [r.catalogname, r.schemaname, r.relname].filter((p): p is string => typeof p === 'string' && p !== '').join('.');
+  return [r.catalogname, r.schemaname, r.relname]
+    .filter((p): p is string => typeof p === 'string' && p !== '')
+    .join('.');
 }
 
 /** A name list (`[{String:{sval:'s'}},{String:{sval:'t'}}]`, possibly wrapped in `{List:{items}}`) -> `s.t`. */

@@ -17,7 +17,8 @@ function defElemNames(list: unknown): { name: string; value: string | undefined 
     const str = (arg?.String as Node | undefined)?.sval;
     const bool = (arg?.Boolean as Node | undefined)?.boolval;
     const int = (arg?.Integer as Node | undefined)?.ival;
-    const value = typeof str === 'string' ? str : bool !== undefined ? String(bool) : int !== undefined ? String(int) : undefined;
+    const value =
+      typeof str === 'string' ? str : bool !== undefined ? String(bool) : int !== undefined ? String(int) : undefined;
     out.push({ name: d.defname.toLowerCase(), value });
   }
   return out;
