@@ -39,7 +39,8 @@ function dsnPassword(text: string): string | undefined {
 function urlPassword(url: string): string | undefined {
   // Parse by hand too: URLs with unencoded special characters in the password are not valid WHATWG
   // URLs, yet users write them and they must not leak either.
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url);
+  // Up to the last '@': an unencoded '/', '?' or '@' in the password must not end it early.
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is.exec(url);
   const userinfo = m?.[1];
   if (userinfo === undefined) return undefined;
   const colon = userinfo.indexOf(':');

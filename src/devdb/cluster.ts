@@ -6,9 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../logger.js';
 import { freePort } from './ports.js';
@@ -78,6 +79,10 @@ function runToCompletion(file: string, args: string[], runAs: RunAs | undefined,
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, output: tail.toString() }));
   });
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
@@ -153,6 +158,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const pwfile = join(dir, 'pwfile');
     await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
     if (runAs) await chown(pwfile, runAs.uid, runAs.gid);
+    const initdbStarted = performance.now();
     const initdb = await runToCompletion(
       join(bindir, 'initdb'),
       ['-D', dataDir, '-U', 'postgres', '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C'],
@@ -161,11 +167,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     );
     await rm(pwfile, { force: true });
     if (initdb.code !== 0) throw new Error(`initdb failed (exit ${initdb.code}):\n${initdb.output}`);
+    logger.debug(`initdb took ${Math.round(performance.now() - initdbStarted)} ms`);
 
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
+      const postmasterStarted = performance.now();
       try {
         postmaster = await startPostmaster(bindir, dataDir, dir, port, runAs, logger);
+        logger.debug(`postgres accepted connections after ${Math.round(performance.now() - postmasterStarted)} ms`);
       } catch (error) {
         if ((error as { bindFailed?: boolean }).bindFailed && attempt < 5) {
           logger.debug(`port ${port} was taken, retrying with another`);
@@ -204,6 +213,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
             } catch {
               // already gone
             }
+            // No event loop here: poll for the postmaster's lock file, which it removes as it exits.
+            const lock = join(dataDir, 'postmaster.pid');
+            const end = Date.now() + STOP_TIMEOUT_MS;
+            while (existsSync(lock) && Date.now() < end) sleepSync(10);
           }
           rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
         },

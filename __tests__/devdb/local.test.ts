@@ -1,0 +1,101 @@
+import { existsSync, statSync } from 'node:fs';
+
+import { withClient } from '../../src/db/client.js';
+import { findPostgresInstallations } from '../../src/devdb/binaries.js';
+import { startLocal, type LocalServer } from '../../src/devdb/local.js';
+import { portAcceptsConnections } from '../../src/devdb/ports.js';
+import { isRoot } from '../../src/devdb/runAs.js';
+import { liveCount } from '../../src/devdb/teardown.js';
+import { MemoryLogger } from '../../src/logger.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('local provider', () => {
+  it('finds the installed PostgreSQL binaries', async () => {
+    const all = await findPostgresInstallations();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all[0]!.major).toBeGreaterThanOrEqual(12);
+    expect(existsSync(`${all[0]!.bindir}/initdb`)).toBe(true);
+  });
+
+  it('starts a loopback-only server on a free port, as an unprivileged user when root, and removes everything on close', async () => {
+    const logger = new MemoryLogger();
+    let db: LocalServer | undefined;
+    try {
+      db = await startLocal({ logger });
+      const { cluster } = db;
+      process.stderr.write(`local dev database ready in ${db.startupMs} ms (PostgreSQL ${db.binaries.version})\n`);
+      expect(db.provider).toBe('local');
+      expect(db.startupMs).toBeGreaterThan(0);
+      expect(liveCount()).toBeGreaterThanOrEqual(1);
+
+      const url = new URL(db.url);
+      expect(url.hostname).toBe('127.0.0.1');
+      expect(Number(url.port)).toBe(cluster.port);
+
+      const row = await withClient(db.url, async (c) => {
+        const r = await c.query<{ one: number; listen: string; port: string; fsync: string; v: string; db: string; tables: string }>(
+          `select 1 as one, current_setting('listen_addresses') as listen, current_setting('port') as port,
+                  current_setting('fsync') as fsync, current_setting('server_version_num') as v, current_database() as db,
+                  (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public') as tables`,
+        );
+        return r.rows[0]!;
+      });
+      expect(row).toEqual({ one: 1, listen: '127.0.0.1', port: String(cluster.port), fsync: 'off', v: String(db.serverVersionNum), db: 'postgres', tables: '0' });
+
+      // Root: the server process and its files belong to the unprivileged user.
+      const owner = statSync(`${cluster.dir}/data`).uid;
+      if (isRoot()) {
+        expect(cluster.runAs).toBeDefined();
+        expect(owner).toBe(cluster.runAs!.uid);
+        expect(owner).not.toBe(0);
+        expect(logger.text()).toMatch(/running as root: PostgreSQL runs as user (postgres|nobody)/);
+      } else {
+        expect(owner).toBe(process.getuid!());
+      }
+      expect(alive(cluster.pid)).toBe(true);
+      expect(await portAcceptsConnections(cluster.port)).toBe(true);
+      // The password file used by initdb is gone; the password is random.
+      expect(existsSync(`${cluster.dir}/pwfile`)).toBe(false);
+      expect(cluster.password).toMatch(/^[0-9a-f]{36}$/);
+
+      await db.close();
+      await db.close(); // idempotent
+      expect(alive(cluster.pid)).toBe(false);
+      expect(await portAcceptsConnections(cluster.port)).toBe(false);
+      expect(existsSync(cluster.dir)).toBe(false);
+    } finally {
+      await db?.close();
+    }
+  });
+
+  it('never logs the password', async () => {
+    const logger = new MemoryLogger();
+    const db = await startLocal({ logger });
+    try {
+      expect(logger.text()).not.toContain(db.cluster.password);
+      expect(logger.text()).toMatch(/ready on 127\.0\.0\.1:\d+ in \d+ ms/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('runs two servers side by side', async () => {
+    const [a, b] = await Promise.all([startLocal({ logger: new MemoryLogger() }), startLocal({ logger: new MemoryLogger() })]);
+    try {
+      expect(a.cluster.port).not.toBe(b.cluster.port);
+      await withClient(a.url, (c) => c.query('create table only_in_a (id int)'));
+      const inB = await withClient(b.url, async (c) => (await c.query("select to_regclass('only_in_a') as t")).rows[0]);
+      expect(inB).toEqual({ t: null });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import { redact, Redactor, REDACTED, secretsOf } from '../../src/secrets.js';
+
+describe('secretsOf', () => {
+  it('lists the whole URL and the password in raw, decoded and encoded forms', () => {
+    const url = 'postgres://app:p%40ss%3Aw%2Frd%2540@db.example.com:5432/prod';
+    const s = secretsOf(url);
+    expect(s).toContain(url);
+    expect(s).toContain('p%40ss%3Aw%2Frd%2540'); // as written
+    expect(s).toContain('p@ss:w/rd%40'); // decoded: what the server and error messages see
+    expect(s[0]).toBe(url); // longest first
+  });
+
+  it('handles a password with unencoded special characters that is not a valid URL', () => {
+    const url = 'postgres://app:p@ss:w/rd%40@db:5432/prod';
+    const text = `failed for ${url} using p@ss:w/rd%40`;
+    const out = redact(text, secretsOf(url));
+    expect(out).not.toContain('p@ss');
+    expect(out).not.toContain('w/rd');
+  });
+
+  it('has no password entry for an empty password, but still treats the URL as secret', () => {
+    const url = 'postgres://app:@db/prod';
+    expect(secretsOf(url)).toEqual([url]);
+    expect(redact('user app on db', secretsOf(url))).toBe('user app on db');
+  });
+
+  it('handles unicode passwords in both spellings', () => {
+    const url = `postgres://app:${encodeURIComponent('пароль🔑')}@db/prod`;
+    const s = secretsOf(url);
+    expect(s).toContain('пароль🔑');
+    expect(s).toContain(encodeURIComponent('пароль🔑'));
+    expect(redact('password "пароль🔑" rejected', s)).toBe(`password "${REDACTED}" rejected`);
+  });
+
+  it('finds password= in key=value DSNs, quoted or not', () => {
+    expect(secretsOf("host=db password='se cr\\'et' user=app")).toContain("se cr'et");
+    expect(secretsOf('host=db password=hunter2 user=app')).toContain('hunter2');
+  });
+
+  it('finds a password given as a query parameter', () => {
+    expect(secretsOf('postgres://db/prod?user=app&password=qp-secret')).toContain('qp-secret');
+  });
+});
+
+describe('redact', () => {
+  it('replaces every occurrence, regex metacharacters included', () => {
+    expect(redact('a.b*c a.b*c axbxc', ['a.b*c'])).toBe(`${REDACTED} ${REDACTED} axbxc`);
+  });
+  it('prefers the longest secret so a URL is replaced whole', () => {
+    const url = 'postgres://u:pw1234@h/d';
+    expect(redact(`connect ${url}`, secretsOf(url))).toBe(`connect ${REDACTED}`);
+  });
+  it('leaves text alone when there are no secrets', () => {
+    expect(redact('nothing', [])).toBe('nothing');
+    expect(redact('nothing', [''])).toBe('nothing');
+  });
+});
+
+describe('Redactor', () => {
+  it('collects secrets and URLs over time', () => {
+    const r = new Redactor().add('tok-123', '').addUrl('postgres://u:pa%24%24@h/d');
+    expect(r.redact('tok-123 pa$$ pa%24%24 fine')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} fine`);
+    expect(r.size).toBeGreaterThanOrEqual(3);
+  });
+});
