@@ -9,9 +9,12 @@ import type { CatalogDiff, CatalogObjectKind, RuleContext, StatementTrace } from
 
 export class ChangeTracker {
   private readonly created = new Set<string>();
+  private readonly baseline: CatalogSnapshot;
 
   /** `baseline`: the catalog after the base migrations, before the first new statement. */
-  constructor(private readonly baseline: CatalogSnapshot) {}
+  constructor(baseline: CatalogSnapshot) {
+    this.baseline = baseline;
+  }
 
   /** Remembers what a traced statement created. */
   record(diff: CatalogDiff): void {

@@ -31,13 +31,13 @@ export interface ChangeTracerOptions {
 export class ChangeTracer {
   private snapshot: CatalogSnapshot;
   private readonly tracker: ChangeTracker;
+  private readonly client: Queryable;
+  private readonly options: ChangeTracerOptions;
 
   /** `baseline`: the catalog after the base replay. */
-  constructor(
-    private readonly client: Queryable,
-    baseline: CatalogSnapshot,
-    private readonly options: ChangeTracerOptions,
-  ) {
+  constructor(client: Queryable, baseline: CatalogSnapshot, options: ChangeTracerOptions) {
+    this.client = client;
+    this.options = options;
     this.snapshot = baseline;
     this.tracker = new ChangeTracker(baseline);
   }
