@@ -24,7 +24,10 @@ a later migration. Keep a copy if the data may be needed. Columns added earlier 
       if (!ctx.isPreexisting('column', colKey) || !preexisting(ctx, 'table', a.relation)) continue;
       const table = qualified(ctx, a.relation);
       const column = `${table}.${cmd.name}`;
-      const gone = droppedWhere(ctx, (o) => o.name === column || ((o.kind === 'index' || o.kind === 'constraint') && o.table === table));
+      const gone = [
+        ...droppedWhere(ctx, (o) => o.kind === 'column' && o.name === column),
+        ...droppedWhere(ctx, (o) => (o.kind === 'index' || o.kind === 'constraint') && o.table === table),
+      ];
       hits.push({
         message: `Drops column ${column} and its data.`,
         suggestion: `Deploy code that no longer reads or writes ${cmd.name} (ORMs: mark it ignored) first, then drop the column in a later migration.`,

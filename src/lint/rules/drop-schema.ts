@@ -19,12 +19,13 @@ in a later migration. Schemas created earlier in the same change are not reporte
     const hits: RuleHit[] = [];
     for (const ref of d.objects) {
       if (!ctx.isPreexisting('schema', ref.name)) continue;
-      const inside = collapseParts(droppedWhere(ctx, (o) => o.name === ref.name || o.name.startsWith(`${ref.name}.`)));
+      const schema = droppedWhere(ctx, (o) => o.kind === 'schema' && o.name === ref.name);
+      const inside = collapseParts(droppedWhere(ctx, (o) => o.kind !== 'schema' && o.name.startsWith(`${ref.name}.`)));
       const tables = inside.filter((o) => o.kind === 'table').length;
       hits.push({
         message: `Drops schema ${ref.name}${d.cascade ? ` and everything in it${tables ? ` (${tables} table${tables > 1 ? 's' : ''} with their rows)` : ''}` : ''}.`,
         suggestion: `Move anything that must be kept out of ${ref.name}, stop using the schema in a deployed release, then drop it in a later migration.`,
-        evidence: inside.map(droppedLine),
+        evidence: [...schema, ...inside].map(droppedLine),
       });
     }
     return hits;

@@ -1,0 +1,22 @@
+import { createTestDatabase } from '../../../__tests__/helpers/pg.js';
+import { truncate } from './truncate.js';
+import { ruleJudge } from './testing.js';
+
+const judge = ruleJudge(createTestDatabase);
+
+describe('truncate', () => {
+  it('fires on a pre-existing table with the lock as evidence', async () => {
+    const hits = await judge(truncate, { base: 'create table events (id int)', change: 'truncate events' });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.message).toBe('Truncates table public.events: every row is deleted.');
+    expect(hits[0]?.evidence).toContain('AccessExclusiveLock on public.events');
+  });
+
+  it('is silent on a table created earlier in the same change', async () => {
+    expect(await judge(truncate, { base: 'create table events (id int)', change: 'create table staging (id int); truncate staging' })).toEqual([]);
+  });
+
+  it('is silent on the safe alternative (DELETE with a WHERE)', async () => {
+    expect(await judge(truncate, { base: 'create table events (id int)', change: 'delete from events where id < 0' })).toEqual([]);
+  });
+});
