@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { isCancelled } from '../../src/apply/abort.js';
+import { apply } from '../../src/apply/index.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
+import { historyRows, rows, TempDir } from './fixtures.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let db: TestDatabase;
+let dir: TempDir;
+
+beforeEach(async () => {
+  db = await createTestDatabase('apply_crash');
+  dir = new TempDir();
+});
+afterEach(async () => {
+  await db.drop();
+  dir.remove();
+});
+
+const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path });
+
+/** Waits until a backend of `db` runs a query matching `pattern`; returns its pid. */
+async function waitForQuery(pattern: string, timeoutMs = 20_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const r = await rows<{ pid: number }>(
+      db.url,
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
+      [`%${pattern}%`],
+    );
+    if (r[0]) return r[0].pid;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`no backend ran ${pattern}`);
+}
+
+const SLEEP = 'pg_sleep(30)';
+
+describe('backend terminated mid-migration', () => {
+  it('transactional file: rolled back, nothing recorded, lock gone, a rerun applies it cleanly', async () => {
+    dir.write({
+      '1_side.sql': 'CREATE TABLE side (n int);\n',
+      '2_slow.sql': `INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT ${SLEEP};\n`,
+    });
+    const running = apply(base());
+    const pid = await waitForQuery(SLEEP);
+    await rows(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    const r = await running;
+    expect(r.ok).toBe(false);
+    expect((r.error as { hint?: string }).hint).toMatch(/connection was lost .* rolled back; rerun apply/);
+    expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'failed']);
+    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([]);
+    expect((await historyRows(db.url)).map((h) => h.key)).toEqual(['1']);
+
+    dir.write({ '2_slow.sql': 'INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT pg_sleep(0);\n' });
+    const again = await apply(base());
+    expect(again.error).toBeUndefined();
+    expect(again.appliedCount).toBe(1);
+    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 2 }]);
+  });
+
+  it('non-transactional file: statements done stay recorded, the rerun resumes after them', async () => {
+    dir.write({
+      '1_side.sql': 'CREATE TABLE side (n int);\n',
+      '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n`,
+    });
+    const running = apply(base());
+    const pid = await waitForQuery(SLEEP);
+    await rows(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    const r = await running;
+    expect(r.ok).toBe(false);
+    expect((r.error as { line?: number }).line).toBe(3);
+    expect((r.error as { hint?: string }).hint).toMatch(/connection was lost.*resume/);
+    const h = (await historyRows(db.url))[1]!;
+    expect([h.status, h.statements_done]).toEqual(['running', 1]);
+
+    dir.write({ '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n` });
+    // the done statement is unchanged, so resuming is allowed although the file changed
+    const again = await apply(base());
+    expect(again.error).toBeUndefined();
+    expect(again.migrations[0]?.resumedFrom).toBe(1);
+    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }]);
+  });
+});
+
+describe('process killed (SIGKILL) mid-migration', () => {
+  function child(): ReturnType<typeof spawn> {
+    return spawn(process.execPath, [
+      // transform (not only strip) types: some sources use TypeScript parameter properties
+      '--experimental-transform-types',
+      '--no-warnings',
+      '--import',
+      './__tests__/helpers/register-ts.mjs',
+      '__tests__/apply/child-apply.ts',
+    ], {
+      cwd: root,
+      env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  async function exit(p: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; out: string }> {
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    return new Promise((res) => p.on('exit', (code, signal) => res({ code, signal, out })));
+  }
+
+  it('consistent state (each migration applied once or not at all) and a clean rerun, for tx and non-tx files', async () => {
+    dir.write({
+      '1_side.sql': 'CREATE TABLE side (n int);\n',
+      '2_tx.sql': 'INSERT INTO side VALUES (2);\nSELECT pg_sleep(1.5);\n',
+      '3_nontx.sql': '-- db-action:tx-mode none\nINSERT INTO side VALUES (31);\nSELECT pg_sleep(1.6);\nINSERT INTO side VALUES (32);\n',
+    });
+    // kill during the transactional file
+    let p = child();
+    let done = exit(p);
+    await waitForQuery('pg_sleep(1.5)');
+    p.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    // kill during the non-transactional file (a new child waits for the dead one's backend to let go of the lock)
+    p = child();
+    done = exit(p);
+    await waitForQuery('pg_sleep(1.6)');
+    p.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    // consistent: the transactional file is recorded iff its effect is there (here the server, not
+    // noticing the dead client, finished the one-round-trip BEGIN..COMMIT); the non-transactional one
+    // is `running` with its done statements recorded
+    const mid = await historyRows(db.url);
+    const side = await rows<{ n: number }>(db.url, 'SELECT n FROM side ORDER BY n');
+    expect(mid.some((h) => h.key === '2' && h.status === 'applied')).toBe(side.some((r) => r.n === 2));
+    expect(mid.find((h) => h.key === '3')).toMatchObject({ status: 'running', statements_done: 1 });
+    expect(side.filter((r) => r.n === 31)).toHaveLength(1);
+
+    // a clean rerun in a fresh process
+    p = child();
+    const result = await exit(p);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out.trim().split('\n').pop()!)).toMatchObject({ ok: true });
+    expect(await rows(db.url, 'SELECT n, count(*)::int AS c FROM side GROUP BY n ORDER BY n')).toEqual([
+      { n: 2, c: 1 },
+      { n: 31, c: 1 },
+      { n: 32, c: 1 },
+    ]);
+    expect((await historyRows(db.url)).map((h) => h.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+});
+
+describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', () => {
+  it('cancels the running query, records the failure, releases the lock', async () => {
+    dir.write({ '1_side.sql': 'CREATE TABLE side (n int);\n', '2_slow.sql': `INSERT INTO side VALUES (2);\nSELECT ${SLEEP};\n` });
+    const controller = new AbortController();
+    const t0 = Date.now();
+    const running = apply({ ...base(), signal: controller.signal });
+    await waitForQuery(SLEEP);
+    controller.abort();
+    const r = await running;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.ok).toBe(false);
+    expect(isCancelled(r.error)).toBe(true);
+    expect(r.error?.message).toMatch(/apply was cancelled while running 2_slow\.sql/);
+    const h = await historyRows(db.url);
+    expect(h.map((x) => [x.key, x.status])).toEqual([
+      ['1', 'applied'],
+      ['2', 'failed'],
+    ]);
+    expect(h[1]!.error).toMatch(/cancelled/);
+    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([]);
+    expect(await rows(db.url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).toEqual([{ n: 0 }]);
+    expect(await rows(db.url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")).toEqual([{ n: 0 }]);
+  });
+
+  it('in a non-transactional file: the statement is cancelled and the rerun resumes at it', async () => {
+    dir.write({ '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n` });
+    const controller = new AbortController();
+    const running = apply({ ...base(), signal: controller.signal });
+    await waitForQuery(SLEEP);
+    controller.abort();
+    const r = await running;
+    expect(isCancelled(r.error)).toBe(true);
+    expect((r.error as { line?: number }).line).toBe(3);
+    const h = (await historyRows(db.url))[0]!;
+    expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 2, 2]);
+    dir.write({ '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT 1;\nINSERT INTO side VALUES (3);\n` });
+    const again = await apply(base());
+    expect(again.error).toBeUndefined();
+    expect(again.migrations[0]?.resumedFrom).toBe(2);
+    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 3 }]);
+  });
+});
