@@ -62,7 +62,7 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
     throw new DbActionError(e.message, {
       file: options.file,
       ...at,
-      hint: 'the statement must be valid PostgreSQL syntax (psql meta-commands such as \\connect are not SQL)',
+      hint: parseErrorHint(sql, e.codePointOffset),
       cause: e.cause ?? e,
     });
   }
@@ -80,7 +80,8 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
   let r = 0;
   for (const s of raw) {
     const stmtEnd = s.length === undefined ? source.byteLength : s.location + s.length;
-    while (r < real.length && real[r]!.start < s.location) r++;
+    // Start: the first token at or after stmt_location that is not a `;` of an empty statement.
+    while (r < real.length && (real[r]!.start < s.location || real[r]!.text === ';')) r++;
     const first = real[r];
     let last: RawToken | undefined;
     while (r < real.length && real[r]!.end <= stmtEnd) {
@@ -123,4 +124,11 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
     nolint: directives.nolint[i] ?? [],
   }));
   return directives.txMode === undefined ? { statements } : { statements, txMode: directives.txMode };
+}
+
+function parseErrorHint(sql: string, codePointOffset: number | undefined): string {
+  const at = codePointOffset === undefined ? undefined : [...sql][codePointOffset];
+  if (at === '\\')
+    return 'psql meta-commands (\\connect, \\set, \\i, ...) are not SQL: migrations must be plain SQL statements';
+  return 'fix the statement: migrations must be valid PostgreSQL SQL';
 }

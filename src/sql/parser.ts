@@ -52,11 +52,10 @@ export function parseRaw(sql: string): RawStatement[] {
   try {
     result = parseSync(sql);
   } catch (e) {
-    if (hasSqlDetails(e) && e.sqlDetails) {
-      // libpg-query turns PostgreSQL's 1-based cursorpos into 0-based, and maps "no position" (0) to 0 as well.
-      throw new RawParseError(e.sqlDetails.message || e.message, e.sqlDetails.cursorPosition, { cause: e });
-    }
-    throw new RawParseError(e instanceof Error ? e.message : String(e), undefined, { cause: e });
+    // Only PostgreSQL's own errors are about the SQL; anything else (WASM not loaded, out of memory) is a bug.
+    if (!hasSqlDetails(e) || !e.sqlDetails) throw e;
+    // libpg-query turns PostgreSQL's 1-based cursorpos into 0-based, and maps "no position" (0) to 0 as well.
+    throw new RawParseError(e.sqlDetails.message || e.message, e.sqlDetails.cursorPosition, { cause: e });
   }
   return (result.stmts ?? []).map((s) => ({
     ast: (s.stmt ?? {}) as Record<string, unknown>,
