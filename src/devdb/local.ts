@@ -13,6 +13,7 @@ import type { DevDatabase } from './types.js';
 
 export interface LocalServer extends DevDatabase {
   readonly cluster: Cluster;
+  readonly provider: 'local' | 'embedded';
   readonly binaries: PostgresBinaries;
 }
 

