@@ -121,6 +121,15 @@ describe('parseSql lines and text', () => {
     ]);
   });
 
+  it('copes with control characters inside string literals (the lexer output is JSON)', async () => {
+    const sql = "INSERT INTO t VALUES ('a\u0001b\u001fc');\n-- db-action:nolint\nDELETE FROM t;";
+    const r = await parseSql(sql, { file: 'm.sql' });
+    expect(r.statements.map((s) => [s.startLine, s.text, s.nolint.length])).toEqual([
+      [1, "INSERT INTO t VALUES ('a\u0001b\u001fc')", 0],
+      [3, 'DELETE FROM t', 1],
+    ]);
+  });
+
   it('offsets lines by firstLine (dbmate sections)', async () => {
     expect(await spans('\nCREATE TABLE a (id int);\n\nSELECT 1', 7)).toEqual([
       [8, 8, 'CREATE TABLE a (id int)'],

@@ -71,7 +71,7 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
   const real = tokens.filter((t) => !t.comment);
   const comments = tokens.filter((t) => t.comment);
   const commentSpan = (t: RawToken): CommentSpan => ({
-    text: t.text,
+    text: source.slice(t.start, t.end),
     startLine: source.lineAt(t.start),
     endLine: source.lineAt(Math.max(t.start, t.end - 1)),
   });
@@ -81,11 +81,11 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
   for (const s of raw) {
     const stmtEnd = s.length === undefined ? source.byteLength : s.location + s.length;
     // Start: the first token at or after stmt_location that is not a `;` of an empty statement.
-    while (r < real.length && (real[r]!.start < s.location || real[r]!.text === ';')) r++;
+    while (r < real.length && (real[r]!.start < s.location || real[r]!.semicolon)) r++;
     const first = real[r];
     let last: RawToken | undefined;
     while (r < real.length && real[r]!.end <= stmtEnd) {
-      if (real[r]!.text !== ';' || s.length !== undefined) last = real[r];
+      if (!real[r]!.semicolon || s.length !== undefined) last = real[r];
       r++;
     }
     if (!first || !last || first.start >= stmtEnd) {

@@ -28,9 +28,10 @@ export interface RawStatement {
 export interface RawToken {
   readonly start: number;
   readonly end: number;
-  /** Token text as written (for comments: including `--` or the slash-star delimiters). */
-  readonly text: string;
+  /** `--` or slash-star comment. */
   readonly comment: boolean;
+  /** A `;` (statement terminator, or an empty statement). */
+  readonly semicolon: boolean;
 }
 
 /** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
@@ -64,13 +65,19 @@ export function parseRaw(sql: string): RawStatement[] {
   }));
 }
 
-/** Lex the input into tokens, comments included (only called on input that parsed). */
+/**
+ * Lex the input into tokens, comments included (only called on input that parsed). libpg-query's scan
+ * result is JSON that breaks on raw control characters inside tokens (e.g. U+0001 in a string literal),
+ * so they are replaced by spaces first: one byte each way, so every offset is unchanged.
+ */
 export function scanRaw(sql: string): RawToken[] {
-  const tokens = scanSync(sql).tokens ?? [];
+  // eslint-disable-next-line no-control-regex
+  const safe = sql.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ');
+  const tokens = scanSync(safe).tokens ?? [];
   return tokens.map((t) => ({
     start: t.start,
     end: t.end,
-    text: t.text,
     comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
+    semicolon: t.tokenName === 'ASCII_59',
   }));
 }
