@@ -61,7 +61,8 @@ const BANNER =
   "import { fileURLToPath as __dbActionFileURLToPath } from 'node:url';\n" +
   "import { createRequire as __dbActionCreateRequire } from 'node:module';\n" +
   'const __filename = __dbActionFileURLToPath(import.meta.url);\n' +
-  "const __dirname = __dbActionFileURLToPath(new URL('.', import.meta.url)).replace(/[\\\\/]$/, '');\n";
+  "const __dirname = __dbActionFileURLToPath(new URL('.', import.meta.url)).replace(/[\\\\/]$/, '');\n" +
+  'const __dbActionExternal = (name) => __dbActionCreateRequire(import.meta.url)(name);\n';
 
 /**
  * webpack turns every external of an ES module bundle into a STATIC top-level `import * as … from "<external>"`, even
@@ -72,18 +73,13 @@ const BANNER =
  */
 export function makeExternalsLazy(code) {
   const specs = new Map();
-  const out = code.replace(/^import \* as (__WEBPACK_EXTERNAL_MODULE_[\w$]+__) from "([^"]+)";\n/gm, (_m, v, spec) => {
+  let patched = code.replace(/^import \* as (__WEBPACK_EXTERNAL_MODULE_[\w$]+__) from "([^"]+)";\n/gm, (_m, v, spec) => {
     specs.set(v, spec);
     return '';
   });
-  let patched = out;
-  for (const [v, spec] of specs) {
-    patched = patched
-      .split(`module.exports = ${v};`)
-      .join(`module.exports = __dbActionCreateRequire(import.meta.url)(${JSON.stringify(spec)});`);
-    if (patched.includes(v))
-      throw new Error(`build-dist: cannot make external "${spec}" lazy: ${v} is used in an unexpected way`);
-  }
+  // Every use (`module.exports = X;`, or webpack's lazy getters `() => (X.GenericContainer)`) becomes a call that
+  // require()s the package at that moment (require caches it).
+  for (const [v, spec] of specs) patched = patched.split(v).join(`__dbActionExternal(${JSON.stringify(spec)})`);
   return { code: patched, lazy: [...specs.values()] };
 }
 
