@@ -77,3 +77,22 @@ describe('SARIF', () => {
     expect(sarifUri('a\\b.sql')).toBe('a/b.sql');
   });
 });
+
+describe('formatSarif with the built-in rules', () => {
+  it('describes every built-in rule and the engine rules, each once, with a level and docs', async () => {
+    const { formatSarif } = await import('../../src/report/sarif.js');
+    const { allRules } = await import('../../src/lint/rules/index.js');
+    const text = formatSarif(sampleReport({ findings: [] }), { toolVersion: '0.1.0' });
+    const log = JSON.parse(text);
+    const described = log.runs[0].tool.driver.rules as { id: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[];
+    const ids = described.map((r) => r.id);
+    expect(allRules.length).toBeGreaterThan(5);
+    expect(ids).toEqual([...allRules.map((r) => r.id), 'apply-error', 'history-modified', 'out-of-order']);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of described) {
+      expect(['error', 'warning', 'note']).toContain(r.defaultConfiguration.level);
+      expect(r.shortDescription.text.length).toBeGreaterThan(0);
+    }
+    expect(log.runs[0].results).toEqual([]);
+  });
+});
