@@ -41,7 +41,7 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
   // A BOM is not SQL; dropping it keeps every line number (it sits on line 1, before any line break).
   const sql = input.startsWith('\uFEFF') ? input.slice(1) : input;
   const source = new SourceText(sql, options.firstLine ?? 1);
-  if (sql.trim() === '') return { statements: [] };
+  if (sql === '') return { statements: [] }; // libpg-query refuses '' (whitespace and comments parse to no statements)
 
   const nul = sql.indexOf('\0');
   if (nul !== -1) {
