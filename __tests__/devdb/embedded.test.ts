@@ -12,16 +12,25 @@ describe('embedded provider', () => {
     const logger = new MemoryLogger();
     const db = await startEmbedded({ logger });
     try {
-      process.stderr.write(`embedded dev database ready in ${db.startupMs} ms (PostgreSQL ${binaries!.version}):\n${logger.text()}\n`);
+      process.stderr.write(
+        `embedded dev database ready in ${db.startupMs} ms (PostgreSQL ${binaries!.version}):\n${logger.text()}\n`,
+      );
       expect(existsSync(db.cluster.dir)).toBe(true);
       expect(db.provider).toBe('embedded');
       expect(Math.floor(db.serverVersionNum / 10000)).toBe(binaries!.major);
-      const r = await withClient(db.url, async (c) => (await c.query<{ n: number; listen: string }>("select 1 as n, current_setting('listen_addresses') as listen")).rows[0]);
+      const r = await withClient(
+        db.url,
+        async (c) =>
+          (await c.query<{ n: number; listen: string }>("select 1 as n, current_setting('listen_addresses') as listen"))
+            .rows[0],
+      );
       expect(r).toEqual({ n: 1, listen: '127.0.0.1' });
     } finally {
       await db.close();
     }
     expect(existsSync(db.cluster.dir)).toBe(false);
-    await expect(withClient(db.url, (c) => c.query('select 1'), { connectTimeoutMs: 2000 })).rejects.toThrow(/could not connect/);
+    await expect(withClient(db.url, (c) => c.query('select 1'), { connectTimeoutMs: 2000 })).rejects.toThrow(
+      /could not connect/,
+    );
   });
 });

@@ -41,14 +41,30 @@ describe('local provider', () => {
       expect(Number(url.port)).toBe(cluster.port);
 
       const row = await withClient(db.url, async (c) => {
-        const r = await c.query<{ one: number; listen: string; port: string; fsync: string; v: string; db: string; tables: string }>(
+        const r = await c.query<{
+          one: number;
+          listen: string;
+          port: string;
+          fsync: string;
+          v: string;
+          db: string;
+          tables: string;
+        }>(
           `select 1 as one, current_setting('listen_addresses') as listen, current_setting('port') as port,
                   current_setting('fsync') as fsync, current_setting('server_version_num') as v, current_database() as db,
                   (select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public') as tables`,
         );
         return r.rows[0]!;
       });
-      expect(row).toEqual({ one: 1, listen: '127.0.0.1', port: String(cluster.port), fsync: 'off', v: String(db.serverVersionNum), db: 'postgres', tables: '0' });
+      expect(row).toEqual({
+        one: 1,
+        listen: '127.0.0.1',
+        port: String(cluster.port),
+        fsync: 'off',
+        v: String(db.serverVersionNum),
+        db: 'postgres',
+        tables: '0',
+      });
 
       // Root: the server process and its files belong to the unprivileged user.
       const owner = statSync(`${cluster.dir}/data`).uid;
@@ -88,7 +104,10 @@ describe('local provider', () => {
   });
 
   it('runs two servers side by side', async () => {
-    const [a, b] = await Promise.all([startLocal({ logger: new MemoryLogger() }), startLocal({ logger: new MemoryLogger() })]);
+    const [a, b] = await Promise.all([
+      startLocal({ logger: new MemoryLogger() }),
+      startLocal({ logger: new MemoryLogger() }),
+    ]);
     try {
       expect(a.cluster.port).not.toBe(b.cluster.port);
       await withClient(a.url, (c) => c.query('create table only_in_a (id int)'));

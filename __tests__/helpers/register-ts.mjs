@@ -17,7 +17,12 @@ if (!globalThis[key]) {
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const parent = context.parentURL;
-      if (/^\.\.?\//.test(specifier) && specifier.endsWith('.js') && parent?.startsWith('file:') && !parent.includes('/node_modules/')) {
+      if (
+        /^\.\.?\//.test(specifier) &&
+        specifier.endsWith('.js') &&
+        parent?.startsWith('file:') &&
+        !parent.includes('/node_modules/')
+      ) {
         const candidate = new URL(specifier.replace(/\.js$/, '.ts'), parent);
         if (!existsSync(fileURLToPath(new URL(specifier, parent))) && existsSync(fileURLToPath(candidate))) {
           return nextResolve(candidate.href, context);

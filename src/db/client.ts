@@ -41,9 +41,12 @@ export function assertPostgresUrl(url: string): URL {
     });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new DbActionError(`the database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`, {
-      hint: 'use postgres://user:password@host:5432/dbname',
-    });
+    throw new DbActionError(
+      `the database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
+      {
+        hint: 'use postgres://user:password@host:5432/dbname',
+      },
+    );
   }
   return parsed;
 }
@@ -66,7 +69,8 @@ export function connectError(url: string, error: unknown): DbActionError {
       break;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      hint = 'the host name does not resolve: check the host part of the URL (in GitHub Actions, a `services:` container is reached as localhost with a mapped port)';
+      hint =
+        'the host name does not resolve: check the host part of the URL (in GitHub Actions, a `services:` container is reached as localhost with a mapped port)';
       break;
     case 'ETIMEDOUT':
     case 'ECONNRESET':
@@ -107,7 +111,9 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     throw connectError(url, error);
   }
   // An idle client whose server goes away emits 'error'; without a listener that kills the process.
-  client.on('error', (error) => options.logger?.debug(`database connection error: ${redact(error.message, secretsOf(url))}`));
+  client.on('error', (error) =>
+    options.logger?.debug(`database connection error: ${redact(error.message, secretsOf(url))}`),
+  );
   try {
     await client.connect();
   } catch (error) {
@@ -119,7 +125,11 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 }
 
 /** Runs `fn` with a fresh connection, closed in `finally`. */
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  fn: (client: pg.Client) => Promise<T>,
+  options: ConnectOptions = {},
+): Promise<T> {
   const client = await connect(url, options);
   try {
     return await fn(client);

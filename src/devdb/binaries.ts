@@ -27,7 +27,9 @@ function executable(path: string): boolean {
 
 function run(file: string, args: string[], timeoutMs = 5000): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
+    execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout) =>
+      resolve(error ? undefined : stdout),
+    );
   });
 }
 
@@ -49,7 +51,8 @@ async function candidateDirs(): Promise<string[]> {
   if (pgConfigBindir) dirs.push(pgConfigBindir);
   dirs.push(...globDirs('/usr/lib/postgresql', /^\d+$/, 'bin'));
   dirs.push(...globDirs('/usr', /^pgsql-\d+$/, 'bin'));
-  for (const brew of ['/opt/homebrew/opt', '/usr/local/opt']) dirs.push(...globDirs(brew, /^postgresql(@\d+)?$/, 'bin'));
+  for (const brew of ['/opt/homebrew/opt', '/usr/local/opt'])
+    dirs.push(...globDirs(brew, /^postgresql(@\d+)?$/, 'bin'));
   dirs.push(...globDirs('/Applications/Postgres.app/Contents/Versions', /^\d+$/, 'bin'));
   return dirs;
 }

@@ -70,9 +70,19 @@ function serverEnv(): NodeJS.ProcessEnv {
   return { ...env, LC_ALL: 'C', LANG: 'C' };
 }
 
-function runToCompletion(file: string, args: string[], runAs: RunAs | undefined, cwd: string): Promise<{ code: number | null; output: string }> {
+function runToCompletion(
+  file: string,
+  args: string[],
+  runAs: RunAs | undefined,
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...spawnIdentity(runAs) });
+    const child = spawn(file, args, {
+      cwd,
+      env: serverEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...spawnIdentity(runAs),
+    });
     const tail = new Tail();
     child.stdout.setEncoding('utf8').on('data', (d: string) => tail.push(d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => tail.push(d));
@@ -102,11 +112,29 @@ interface Postmaster {
 }
 
 /** Starts `postgres` and resolves once it accepts connections; rejects with its log when it exits first. */
-function startPostmaster(bindir: string, dataDir: string, dir: string, port: number, runAs: RunAs | undefined, logger: Logger): Promise<Postmaster> {
-  const settings = [...FAST_SERVER_SETTINGS, 'listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${dir}`, 'logging_collector=off'];
+function startPostmaster(
+  bindir: string,
+  dataDir: string,
+  dir: string,
+  port: number,
+  runAs: RunAs | undefined,
+  logger: Logger,
+): Promise<Postmaster> {
+  const settings = [
+    ...FAST_SERVER_SETTINGS,
+    'listen_addresses=127.0.0.1',
+    `port=${port}`,
+    `unix_socket_directories=${dir}`,
+    'logging_collector=off',
+  ];
   const args = ['-D', dataDir, ...settings.flatMap((s) => ['-c', s])];
   return new Promise((resolve, reject) => {
-    const child = spawn(join(bindir, 'postgres'), args, { cwd: dir, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...spawnIdentity(runAs) });
+    const child = spawn(join(bindir, 'postgres'), args, {
+      cwd: dir,
+      env: serverEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...spawnIdentity(runAs),
+    });
     const tail = new Tail();
     let ready = false;
     const timer = setTimeout(() => {
@@ -161,7 +189,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const initdbStarted = performance.now();
     const initdb = await runToCompletion(
       join(bindir, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '-A',
+        'scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '--no-sync',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
       runAs,
       dir,
     );

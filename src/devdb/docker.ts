@@ -33,7 +33,10 @@ export function dockerEngineStatus(timeoutMs = ENGINE_CHECK_TIMEOUT_MS): Promise
   engineStatus ??= (async (): Promise<DockerEngineStatus> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<DockerEngineStatus>((resolve) => {
-      timer = setTimeout(() => resolve({ available: false, reason: `no answer from a Docker engine within ${timeoutMs} ms` }), timeoutMs);
+      timer = setTimeout(
+        () => resolve({ available: false, reason: `no answer from a Docker engine within ${timeoutMs} ms` }),
+        timeoutMs,
+      );
       timer.unref();
     });
     const probe = (async (): Promise<DockerEngineStatus> => {
@@ -74,7 +77,9 @@ export async function startDocker(options: DockerOptions): Promise<DevDatabase> 
     .withCommand(['postgres', ...FAST_SERVER_SETTINGS.flatMap((s) => ['-c', s])])
     .withExposedPorts(5432)
     // The entrypoint starts a temporary server for init scripts first: ready twice means the real one.
-    .withWaitStrategy(Wait.forAll([Wait.forLogMessage(/database system is ready to accept connections/, 2), Wait.forListeningPorts()]))
+    .withWaitStrategy(
+      Wait.forAll([Wait.forLogMessage(/database system is ready to accept connections/, 2), Wait.forListeningPorts()]),
+    )
     .withStartupTimeout(120_000)
     .start();
   const id = container.getId();

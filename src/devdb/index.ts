@@ -36,7 +36,10 @@ function start(name: DevDbProviderName, options: DevDbOptions): Promise<DevDatab
   const { logger, postgresVersion } = options;
   switch (name) {
     case 'url':
-      if (!options.url) throw new DbActionError('the `url` dev database provider needs a server URL', { hint: 'set `dev-url` (or --dev-url)' });
+      if (!options.url)
+        throw new DbActionError('the `url` dev database provider needs a server URL', {
+          hint: 'set `dev-url` (or --dev-url)',
+        });
       return startFromUrl({ url: options.url, logger });
     case 'docker':
       return startDocker({ logger, postgresVersion });
@@ -48,7 +51,9 @@ function start(name: DevDbProviderName, options: DevDbOptions): Promise<DevDatab
 }
 
 function announce(db: DevDatabase, logger: Logger, why: string): DevDatabase {
-  logger.info(`dev database: ${db.provider} (PostgreSQL ${formatServerVersion(db.serverVersionNum)}, ready in ${db.startupMs} ms)${why}`);
+  logger.info(
+    `dev database: ${db.provider} (PostgreSQL ${formatServerVersion(db.serverVersionNum)}, ready in ${db.startupMs} ms)${why}`,
+  );
   return db;
 }
 
@@ -65,7 +70,9 @@ export async function startDevDatabase(options: DevDbOptions): Promise<DevDataba
       if (error instanceof DbActionError) throw error;
       const unavailable = error instanceof ProviderUnavailable;
       throw new DbActionError(`could not start the \`${wanted}\` dev database: ${clean(error)}`, {
-        hint: unavailable ? `choose another provider (auto, url, docker, local, embedded) or: ${NO_DEV_DATABASE_HINT}` : undefined,
+        hint: unavailable
+          ? `choose another provider (auto, url, docker, local, embedded) or: ${NO_DEV_DATABASE_HINT}`
+          : undefined,
         cause: new Error(clean(error)),
       });
     }
@@ -79,7 +86,11 @@ export async function startDevDatabase(options: DevDbOptions): Promise<DevDataba
   for (const name of ['docker', 'local', 'embedded'] as const) {
     try {
       const db = await start(name, options);
-      return announce(db, logger, skipped.length ? ` (skipped: ${skipped.map((s) => s.split(':')[0]).join(', ')})` : '');
+      return announce(
+        db,
+        logger,
+        skipped.length ? ` (skipped: ${skipped.map((s) => s.split(':')[0]).join(', ')})` : '',
+      );
     } catch (error) {
       const reason = clean(error).split('\n')[0] ?? '';
       skipped.push(`${name}: ${reason}`);

@@ -29,17 +29,27 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   const { logger } = options;
   const binaries = options.binaries ?? (await findPostgresBinaries(options.postgresVersion));
   if (!binaries) {
-    throw new ProviderUnavailable('no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
+    throw new ProviderUnavailable(
+      'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew',
+    );
   }
   if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
-    logger.debug(`PostgreSQL ${options.postgresVersion} is not installed locally; using ${binaries.version} from ${binaries.bindir}`);
+    logger.debug(
+      `PostgreSQL ${options.postgresVersion} is not installed locally; using ${binaries.version} from ${binaries.bindir}`,
+    );
   }
   const cluster = await startCluster({ bindir: binaries.bindir, logger, label: 'db-action-pg' });
-  const untrack = track({ description: `local postgres pid ${cluster.pid}`, close: () => cluster.close(), closeSync: () => cluster.closeSync() });
+  const untrack = track({
+    description: `local postgres pid ${cluster.pid}`,
+    close: () => cluster.close(),
+    closeSync: () => cluster.closeSync(),
+  });
   try {
     const versionNum = await serverVersionNum(cluster.serverUrl, logger);
     const startupMs = Math.round(performance.now() - started);
-    logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`);
+    logger.debug(
+      `local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`,
+    );
     return {
       url: cluster.serverUrl,
       provider: 'local',

@@ -26,11 +26,16 @@ export async function dropDatabase(serverUrl: string, name: string, logger?: Log
   await withClient(
     serverUrl,
     async (c) => {
-      const v = Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0);
+      const v = Number(
+        (await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v ?? 0,
+      );
       if (v >= 130000) {
         await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       } else {
-        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
         await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
       }
     },
@@ -50,10 +55,13 @@ export async function startFromUrl(options: UrlOptions): Promise<DevDatabase> {
       try {
         await c.query(`CREATE DATABASE ${quoteIdent(name)}`);
       } catch (error) {
-        throw new DbActionError(`could not create a dev database on ${describeTarget(serverUrl)}: ${redact((error as Error).message, secrets)}`, {
-          hint: 'the dev database URL needs a user allowed to CREATE DATABASE (a superuser or a role with CREATEDB)',
-          cause: new Error(redact((error as Error).message, secrets)),
-        });
+        throw new DbActionError(
+          `could not create a dev database on ${describeTarget(serverUrl)}: ${redact((error as Error).message, secrets)}`,
+          {
+            hint: 'the dev database URL needs a user allowed to CREATE DATABASE (a superuser or a role with CREATEDB)',
+            cause: new Error(redact((error as Error).message, secrets)),
+          },
+        );
       }
       return Number((await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v);
     },
