@@ -67,7 +67,7 @@ function pgError(e: unknown): { message: string; code?: string } {
 
 /** Cheap textual check: might this file contain a statement that refuses a transaction block? */
 const MAYBE_NON_TRANSACTIONAL =
-  /\b(concurrently|vacuum|reindex|cluster|alter\s+system|(create|drop|alter)\s+database|(create|drop)\s+tablespace|add\s+value)\b/i;
+  /\b(concurrently|vacuum|reindex|cluster|alter\s+system|(create|drop|alter)\s+database|(create|drop)\s+tablespace)\b/i;
 /** Does the file change session settings that later files would inherit in a shared session? */
 const CHANGES_SESSION = /(^|;)\s*(set\s+(?!local\b)|reset\s)|set_config\s*\(|\bdiscard\b/im;
 
