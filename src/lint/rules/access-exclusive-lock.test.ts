@@ -7,7 +7,10 @@ const rule = allRules.find((r) => r.id === 'access-exclusive-lock')!;
 
 describe('access-exclusive-lock', () => {
   it('fires as a notice on a fast ALTER of a pre-existing table that no other rule reports, suggesting lock_timeout', async () => {
-    const hits = await judge(rule, { base: 'create table users (id int)', change: 'alter table users add column nickname text' });
+    const hits = await judge(rule, {
+      base: 'create table users (id int)',
+      change: 'alter table users add column nickname text',
+    });
     expect(hits).toHaveLength(1);
     expect(hits[0]?.severity).toBe('notice');
     expect(hits[0]?.evidence).toEqual(['AccessExclusiveLock on public.users']);
@@ -15,7 +18,10 @@ describe('access-exclusive-lock', () => {
   });
 
   it('reports even the brief AccessExclusiveLock of ADD CHECK … NOT VALID (as a notice)', async () => {
-    const hits = await judge(rule, { base: 'create table t (id int, c int)', change: 'alter table t add constraint c_pos check (c > 0) not valid' });
+    const hits = await judge(rule, {
+      base: 'create table t (id int, c int)',
+      change: 'alter table t add constraint c_pos check (c > 0) not valid',
+    });
     expect(hits.map((h) => h.severity)).toEqual(['notice']);
   });
 
@@ -30,7 +36,13 @@ describe('access-exclusive-lock', () => {
   });
 
   it('stays silent when a more specific rule already reports the statement', async () => {
-    expect(await judge(rule, { base: 'create table t (id int, c int)', change: 'alter table t alter column id type bigint; alter table t alter column c set not null; alter table t drop column c' })).toEqual([]);
+    expect(
+      await judge(rule, {
+        base: 'create table t (id int, c int)',
+        change:
+          'alter table t alter column id type bigint; alter table t alter column c set not null; alter table t drop column c',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on a table created earlier in the same change', async () => {
@@ -41,7 +53,8 @@ describe('access-exclusive-lock', () => {
     expect(
       await judge(rule, {
         base: 'create table u (id int primary key); create table t (id int, c int)',
-        change: 'alter table t add constraint t_c_fk foreign key (c) references u (id) not valid; alter table t validate constraint t_c_fk; create index concurrently t_c on t (c)',
+        change:
+          'alter table t add constraint t_c_fk foreign key (c) references u (id) not valid; alter table t validate constraint t_c_fk; create index concurrently t_c on t (c)',
       }),
     ).toEqual([]);
   });

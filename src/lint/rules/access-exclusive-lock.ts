@@ -59,7 +59,8 @@ export function accessExclusiveLockRule(explainers: readonly Rule[]): Rule {
     id: ID,
     category: 'blocking-lock',
     defaultSeverity: 'warning',
-    summary: 'The statement takes an AccessExclusiveLock on an existing table: it waits behind running transactions and blocks all reads and writes meanwhile.',
+    summary:
+      'The statement takes an AccessExclusiveLock on an existing table: it waits behind running transactions and blocks all reads and writes meanwhile.',
     docs: `An \`AccessExclusiveLock\` conflicts with everything, including plain \`SELECT\`s. Even a statement that is
 instant once it has the lock (adding a nullable column, changing a default) first waits for every transaction that
 touched the table to finish; while it waits, every new query on the table queues behind it. A single long-running
@@ -73,7 +74,9 @@ more specific rule already reports the statement (\`table-rewrite\`, \`set-not-n
 lock-timeout input) so it gives up instead of blocking traffic, and retry; keep each such statement in a short
 transaction of its own. Tables created earlier in the same change are not reported.`,
     check(ctx) {
-      const locked = ctx.trace.locks.filter((l) => l.mode === 'AccessExclusiveLock' && ctx.isPreexisting('table', l.relation));
+      const locked = ctx.trace.locks.filter(
+        (l) => l.mode === 'AccessExclusiveLock' && ctx.isPreexisting('table', l.relation),
+      );
       if (locked.length === 0) return [];
       if (explainers.some((r) => r.id !== ID && r.check(ctx).length > 0)) return [];
       const tables = locked.map((l) => l.relation);

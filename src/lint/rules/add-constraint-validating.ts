@@ -34,7 +34,10 @@ reported.`,
       hits.push({
         message: `Adds ${fk ? 'foreign key' : 'CHECK'} constraint ${c.name ?? ''}${c.name ? ' ' : ''}to ${table} and validates every existing row while ${fk ? 'writes' : 'reads and writes'} wait.`,
         suggestion: `Add it with NOT VALID, then run ALTER TABLE ${table} VALIDATE CONSTRAINT ${name} in a later migration (it does not block reads or writes).`,
-        evidence: [...lockEvidence(ctx, table), ...(referenced && referenced !== table ? lockEvidence(ctx, referenced) : [])],
+        evidence: [
+          ...lockEvidence(ctx, table),
+          ...(referenced && referenced !== table ? lockEvidence(ctx, referenced) : []),
+        ],
       });
     }
     return hits;

@@ -177,11 +177,17 @@ export function columnDef(node: unknown): ColumnDefInfo | undefined {
   const constraints = arr(c.constraints)
     .map(constraint)
     .filter((x): x is ConstraintInfo => x !== undefined);
-  return { name: str(c.colname), typeName: nodeOf(c.typeName, 'TypeName') ?? (c.typeName as Node | undefined), constraints };
+  return {
+    name: str(c.colname),
+    typeName: nodeOf(c.typeName, 'TypeName') ?? (c.typeName as Node | undefined),
+    constraints,
+  };
 }
 
 /** `ADD COLUMN` / `ADD CONSTRAINT` pairs of an ALTER TABLE: every constraint the statement adds, with its column (inline) if any. */
-export function addedConstraints(a: AlterTableInfo): { readonly constraint: ConstraintInfo; readonly column?: string }[] {
+export function addedConstraints(
+  a: AlterTableInfo,
+): { readonly constraint: ConstraintInfo; readonly column?: string }[] {
   const out: { constraint: ConstraintInfo; column?: string }[] = [];
   for (const cmd of a.cmds) {
     if (cmd.subtype === 'AT_AddConstraint') {

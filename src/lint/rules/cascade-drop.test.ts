@@ -12,7 +12,10 @@ describe('cascade-drop', () => {
       change: 'drop table users cascade',
     });
     expect(hits).toHaveLength(1);
-    expect([...(hits[0]?.evidence ?? [])].sort()).toEqual(['dropped: constraint public.orders.orders_user_id_fkey', 'dropped: view public.active_users']);
+    expect([...(hits[0]?.evidence ?? [])].sort()).toEqual([
+      'dropped: constraint public.orders.orders_user_id_fkey',
+      'dropped: view public.active_users',
+    ]);
     expect(hits[0]?.message).toMatch(/^Also drops 2 objects: /);
   });
 
@@ -27,7 +30,10 @@ describe('cascade-drop', () => {
 
   it('is silent when the victims were created earlier in the same change', async () => {
     expect(
-      await judge(cascadeDrop, { base: 'create table users (id int)', change: 'create view v as select id from users; drop table users cascade' }),
+      await judge(cascadeDrop, {
+        base: 'create table users (id int)',
+        change: 'create view v as select id from users; drop table users cascade',
+      }),
     ).toEqual([]);
   });
 

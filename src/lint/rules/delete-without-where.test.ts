@@ -6,7 +6,10 @@ const judge = ruleJudge(createTestDatabase);
 
 describe('delete-without-where', () => {
   it('fires on DELETE without WHERE on a pre-existing table (error)', async () => {
-    const hits = await judge(deleteWithoutWhere, { base: 'create table sessions (id int)', change: 'delete from sessions' });
+    const hits = await judge(deleteWithoutWhere, {
+      base: 'create table sessions (id int)',
+      change: 'delete from sessions',
+    });
     expect(hits).toHaveLength(1);
     expect(hits[0]?.message).toBe('Deletes every row of table public.sessions (DELETE without WHERE).');
     expect(hits[0]?.severity).toBeUndefined();
@@ -24,10 +27,17 @@ describe('delete-without-where', () => {
   });
 
   it('is silent on a table created earlier in the same change', async () => {
-    expect(await judge(deleteWithoutWhere, { change: 'create table tmp (id int); delete from tmp; update tmp set id = 1' })).toEqual([]);
+    expect(
+      await judge(deleteWithoutWhere, { change: 'create table tmp (id int); delete from tmp; update tmp set id = 1' }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (a WHERE clause)', async () => {
-    expect(await judge(deleteWithoutWhere, { base: 'create table sessions (id int)', change: 'delete from sessions where id = 1; update sessions set id = 2 where id = 3' })).toEqual([]);
+    expect(
+      await judge(deleteWithoutWhere, {
+        base: 'create table sessions (id int)',
+        change: 'delete from sessions where id = 1; update sessions set id = 2 where id = 3',
+      }),
+    ).toEqual([]);
   });
 });

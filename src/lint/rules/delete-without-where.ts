@@ -10,7 +10,8 @@ export const deleteWithoutWhere: Rule = {
   id: 'delete-without-where',
   category: 'destructive',
   defaultSeverity: 'error',
-  summary: 'DELETE without WHERE empties an existing table; UPDATE without WHERE overwrites an existing column in every row.',
+  summary:
+    'DELETE without WHERE empties an existing table; UPDATE without WHERE overwrites an existing column in every row.',
   docs: `A \`DELETE\` without \`WHERE\` on a table that exists in production deletes every row, in every environment
 the migration runs in. An \`UPDATE\` without \`WHERE\` that assigns a column which already existed overwrites its old
 values in every row (reported as a warning: it is sometimes meant, but the old values are gone); it also locks and

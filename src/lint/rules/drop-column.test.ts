@@ -20,12 +20,18 @@ describe('drop-column', () => {
     expect(
       await judge(dropColumn, {
         base: 'create table users (id int)',
-        change: 'alter table users add column tmp int; alter table users drop column tmp; create table t (a int, b int); alter table t drop column b',
+        change:
+          'alter table users add column tmp int; alter table users drop column tmp; create table t (a int, b int); alter table t drop column b',
       }),
     ).toEqual([]);
   });
 
   it('is silent on the safe alternative (keeping the column, dropping only its NOT NULL)', async () => {
-    expect(await judge(dropColumn, { base: 'create table users (id int, email text not null)', change: 'alter table users alter column email drop not null' })).toEqual([]);
+    expect(
+      await judge(dropColumn, {
+        base: 'create table users (id int, email text not null)',
+        change: 'alter table users alter column email drop not null',
+      }),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ a later migration. Keep a copy if the data may be needed. Columns added earlier 
     const hits: RuleHit[] = [];
     for (const cmd of a.cmds) {
       if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-      const colKey = a.relation.schema ? `${a.relation.schema}.${a.relation.name}.${cmd.name}` : `${a.relation.name}.${cmd.name}`;
+      const colKey = a.relation.schema
+        ? `${a.relation.schema}.${a.relation.name}.${cmd.name}`
+        : `${a.relation.name}.${cmd.name}`;
       if (!ctx.isPreexisting('column', colKey) || !preexisting(ctx, 'table', a.relation)) continue;
       const table = qualified(ctx, a.relation);
       const column = `${table}.${cmd.name}`;

@@ -10,7 +10,9 @@ describe('drop-index', () => {
   it('fires on DROP INDEX without CONCURRENTLY of a pre-existing index, with the table lock', async () => {
     const hits = await judge(dropIndex, { base, change: 'drop index t_id' });
     expect(hits).toHaveLength(1);
-    expect(hits[0]?.message).toBe('Drops index public.t_id on public.t without CONCURRENTLY: reads and writes of the table queue behind its AccessExclusiveLock.');
+    expect(hits[0]?.message).toBe(
+      'Drops index public.t_id on public.t without CONCURRENTLY: reads and writes of the table queue behind its AccessExclusiveLock.',
+    );
     expect(hits[0]?.evidence).toEqual(['AccessExclusiveLock on public.t']);
   });
 

@@ -21,7 +21,11 @@ in the same change are not reported.`,
     const hits: RuleHit[] = [];
     for (const ref of d.objects) {
       if (!preexisting(ctx, 'index', ref)) continue;
-      const gone = droppedWhere(ctx, (o) => o.kind === 'index' && (ref.schema ? o.name === `${ref.schema}.${ref.name}` : o.name.endsWith(`.${ref.name}`)))[0];
+      const gone = droppedWhere(
+        ctx,
+        (o) =>
+          o.kind === 'index' && (ref.schema ? o.name === `${ref.schema}.${ref.name}` : o.name.endsWith(`.${ref.name}`)),
+      )[0];
       const name = gone?.name ?? (ref.schema ? `${ref.schema}.${ref.name}` : ref.name);
       hits.push({
         message: `Drops index ${name}${gone?.table ? ` on ${gone.table}` : ''} without CONCURRENTLY: reads and writes of the table queue behind its AccessExclusiveLock.`,

@@ -4,7 +4,11 @@ import { dropInfo, relKey } from './ast.js';
 import { droppedLine, droppedWhere } from './evidence.js';
 
 const KINDS: Readonly<Record<string, { kind: CatalogObjectKind; what: string; why: string }>> = {
-  OBJECT_SEQUENCE: { kind: 'sequence', what: 'sequence', why: 'its current value is lost and inserts that use it fail' },
+  OBJECT_SEQUENCE: {
+    kind: 'sequence',
+    what: 'sequence',
+    why: 'its current value is lost and inserts that use it fail',
+  },
   OBJECT_TYPE: { kind: 'type', what: 'type', why: 'columns and functions using it break' },
   OBJECT_DOMAIN: { kind: 'type', what: 'domain', why: 'columns and functions using it break' },
   OBJECT_FUNCTION: { kind: 'function', what: 'function', why: 'callers (code, triggers, defaults) fail' },
@@ -38,7 +42,10 @@ schemas by their own rules. Triggers, policies and rules are not reported: dropp
         const prefix = ref.schema ? `${ref.schema}.${ref.name}(` : undefined;
         const gone = droppedWhere(
           ctx,
-          (o) => o.kind === 'function' && (prefix ? o.name.startsWith(prefix) : o.name.split('.').slice(1).join('.').startsWith(`${ref.name}(`)) && ctx.isPreexisting('function', o.name),
+          (o) =>
+            o.kind === 'function' &&
+            (prefix ? o.name.startsWith(prefix) : o.name.split('.').slice(1).join('.').startsWith(`${ref.name}(`)) &&
+            ctx.isPreexisting('function', o.name),
         );
         for (const o of gone) {
           hits.push({
@@ -51,7 +58,11 @@ schemas by their own rules. Triggers, policies and rules are not reported: dropp
       }
       const key = spec.kind === 'extension' ? ref.name : relKey(ref);
       if (!ctx.isPreexisting(spec.kind, key)) continue;
-      const name = spec.kind === 'extension' || ref.schema ? key : (droppedWhere(ctx, (o) => o.kind === spec.kind && o.name.endsWith(`.${ref.name}`))[0]?.name ?? `public.${ref.name}`);
+      const name =
+        spec.kind === 'extension' || ref.schema
+          ? key
+          : (droppedWhere(ctx, (o) => o.kind === spec.kind && o.name.endsWith(`.${ref.name}`))[0]?.name ??
+            `public.${ref.name}`);
       hits.push({
         message: `Drops ${spec.what} ${name}; ${spec.why}.`,
         suggestion: `Stop using ${name} in a deployed release first and drop it in a later migration.`,

@@ -12,12 +12,18 @@ describe('drop-schema', () => {
     });
     expect(hits).toHaveLength(1);
     expect(hits[0]?.message).toBe('Drops schema billing and everything in it (1 table with their rows).');
-    expect(hits[0]?.evidence).toEqual(expect.arrayContaining(['dropped: schema billing', 'dropped: table billing.invoices', 'dropped: view billing.v']));
+    expect(hits[0]?.evidence).toEqual(
+      expect.arrayContaining(['dropped: schema billing', 'dropped: table billing.invoices', 'dropped: view billing.v']),
+    );
     expect(hits[0]?.evidence).not.toContain('dropped: column billing.invoices.id');
   });
 
   it('is silent on a schema created earlier in the same change', async () => {
-    expect(await judge(dropSchema, { change: 'create schema scratch; create table scratch.t (id int); drop schema scratch cascade' })).toEqual([]);
+    expect(
+      await judge(dropSchema, {
+        change: 'create schema scratch; create table scratch.t (id int); drop schema scratch cascade',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (drop an empty schema that was never released? no: keep it)', async () => {

@@ -6,11 +6,20 @@ const judge = ruleJudge(createTestDatabase);
 
 describe('drop-table', () => {
   it('fires on a table that existed before the change, with the dropped objects as evidence', async () => {
-    const hits = await judge(dropTable, { base: 'create table users (id serial primary key, email text)', change: 'drop table users' });
+    const hits = await judge(dropTable, {
+      base: 'create table users (id serial primary key, email text)',
+      change: 'drop table users',
+    });
     expect(hits).toHaveLength(1);
     expect(hits[0]?.message).toContain('public.users');
     expect(hits[0]?.suggestion).toMatch(/later migration/);
-    expect(hits[0]?.evidence).toEqual(expect.arrayContaining(['dropped: table public.users', 'dropped: index public.users_pkey', 'dropped: sequence public.users_id_seq']));
+    expect(hits[0]?.evidence).toEqual(
+      expect.arrayContaining([
+        'dropped: table public.users',
+        'dropped: index public.users_pkey',
+        'dropped: sequence public.users_id_seq',
+      ]),
+    );
   });
 
   it('names each pre-existing table of a multi-table drop, schema-qualified', async () => {
@@ -18,7 +27,10 @@ describe('drop-table', () => {
       base: 'create schema app; create table app.a (id int); create table b (id int)',
       change: 'create table c (id int); drop table if exists app.a, b, c, nope',
     });
-    expect(hits.map((h) => h.message)).toEqual(['Drops table app.a and all of its rows.', 'Drops table public.b and all of its rows.']);
+    expect(hits.map((h) => h.message)).toEqual([
+      'Drops table app.a and all of its rows.',
+      'Drops table public.b and all of its rows.',
+    ]);
   });
 
   it('is silent on a table created earlier in the same change', async () => {
@@ -26,6 +38,11 @@ describe('drop-table', () => {
   });
 
   it('is silent on the safe alternative (rename to keep the data)', async () => {
-    expect(await judge(dropTable, { base: 'create table users (id int)', change: 'alter table users rename to users_deprecated' })).toEqual([]);
+    expect(
+      await judge(dropTable, {
+        base: 'create table users (id int)',
+        change: 'alter table users rename to users_deprecated',
+      }),
+    ).toEqual([]);
   });
 });

@@ -24,7 +24,10 @@ statement. Tables created earlier in the same change are not reported.`,
       const name = qualified(ctx, ref);
       const parts = droppedWhere(
         ctx,
-        (o) => o.name === name || ((o.kind === 'index' || o.kind === 'trigger') && o.table === name) || (o.kind === 'sequence' && isOwnedSequenceOf(o.name, new Set([name]))),
+        (o) =>
+          o.name === name ||
+          ((o.kind === 'index' || o.kind === 'trigger') && o.table === name) ||
+          (o.kind === 'sequence' && isOwnedSequenceOf(o.name, new Set([name]))),
       );
       hits.push({
         message: `Drops table ${name} and all of its rows.`,

@@ -19,12 +19,20 @@ describe('drop-view', () => {
   });
 
   it('is silent on a view created earlier in the same change', async () => {
-    expect(await judge(dropView, { base: 'create table t (id int)', change: 'create view v as select id from t; drop view v' })).toEqual([]);
+    expect(
+      await judge(dropView, {
+        base: 'create table t (id int)',
+        change: 'create view v as select id from t; drop view v',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (CREATE OR REPLACE VIEW)', async () => {
     expect(
-      await judge(dropView, { base: 'create table t (id int, n int); create view v as select id from t', change: 'create or replace view v as select id, n from t' }),
+      await judge(dropView, {
+        base: 'create table t (id int, n int); create view v as select id from t',
+        change: 'create or replace view v as select id, n from t',
+      }),
     ).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ describe('dynamic-drop', () => {
   });
 
   it('is silent when the DO block drops only objects created earlier in the same change', async () => {
-    expect(await judge(dynamicDrop, { change: "create table tmp (id int); do $$ begin execute 'drop table tmp'; end $$" })).toEqual([]);
+    expect(
+      await judge(dynamicDrop, { change: "create table tmp (id int); do $$ begin execute 'drop table tmp'; end $$" }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (a DO block that only creates), and on plain DROP statements', async () => {

@@ -31,7 +31,9 @@ export function qualified(ctx: RuleContext, ref: RelRef): string {
 
 /** `AccessExclusiveLock on public.users` for every lock held on the relation (all relations when omitted). */
 export function lockEvidence(ctx: RuleContext, relation?: string): string[] {
-  return ctx.trace.locks.filter((l) => relation === undefined || l.relation === relation).map((l) => `${l.mode} on ${l.relation}`);
+  return ctx.trace.locks
+    .filter((l) => relation === undefined || l.relation === relation)
+    .map((l) => `${l.mode} on ${l.relation}`);
 }
 
 /** `relfilenode changed: public.users rewritten` for the table when the tracer saw it. */
@@ -79,7 +81,8 @@ export function isOwnedSequenceOf(sequence: string, tables: ReadonlySet<string>)
 
 /** `a, b and 3 more` for messages. */
 export function listNames(names: readonly string[], max = 3): string {
-  if (names.length <= max) return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? '');
+  if (names.length <= max)
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? '');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 

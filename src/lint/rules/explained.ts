@@ -46,7 +46,9 @@ function matches(o: CatalogObject, ref: RelRef): boolean {
     // DROP TRIGGER tr ON t parses as [t, tr]: ref.schema is the table.
     return name.endsWith(`.${ref.schema}.${ref.name}`);
   }
-  return ref.schema ? name === `${ref.schema}.${ref.name}` : name.endsWith(`.${ref.name}`) && name.split('.').length === 2;
+  return ref.schema
+    ? name === `${ref.schema}.${ref.name}`
+    : name.endsWith(`.${ref.name}`) && name.split('.').length === 2;
 }
 
 /** A predicate: true for dropped objects the statement names or that are parts of what it names. */
@@ -96,10 +98,18 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
       for (const table of alteredTables) {
         // DROP COLUMN takes the column and the indexes/constraints that use it; DROP CONSTRAINT its index;
         // DROP IDENTITY / a dropped serial column its sequence.
-        if (o.kind === 'column' && o.name.startsWith(`${table}.`) && droppedColumnsOf.has(o.name.slice(table.length + 1))) return true;
-        if ((o.kind === 'index' || o.kind === 'constraint') && o.table === table && droppedColumnsOf.size > 0) return true;
-        if (o.kind === 'constraint' && o.table === table && droppedConstraints.has(o.name.slice(table.length + 1))) return true;
-        if (o.kind === 'index' && o.table === table && droppedConstraints.has(o.name.split('.').pop() ?? '')) return true;
+        if (
+          o.kind === 'column' &&
+          o.name.startsWith(`${table}.`) &&
+          droppedColumnsOf.has(o.name.slice(table.length + 1))
+        )
+          return true;
+        if ((o.kind === 'index' || o.kind === 'constraint') && o.table === table && droppedColumnsOf.size > 0)
+          return true;
+        if (o.kind === 'constraint' && o.table === table && droppedConstraints.has(o.name.slice(table.length + 1)))
+          return true;
+        if (o.kind === 'index' && o.table === table && droppedConstraints.has(o.name.split('.').pop() ?? ''))
+          return true;
         if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, new Set([table]))) return true;
       }
     }

@@ -21,18 +21,26 @@ describe('narrowing-type', () => {
       'Changes public.t.note from text to integer: values that do not convert to integer make it fail on existing rows.',
       'Changes public.t.at from timestamp with time zone to date: the time of day is lost on existing rows.',
     ]);
-    expect(hits[0]?.evidence).toEqual(['changed: column public.t.name: character varying(255) NOT NULL → character varying(50) NOT NULL']);
+    expect(hits[0]?.evidence).toEqual([
+      'changed: column public.t.name: character varying(255) NOT NULL → character varying(50) NOT NULL',
+    ]);
   });
 
   it('is silent on a column added earlier in the same change', async () => {
-    expect(await judge(narrowingType, { base: 'create table t (id int)', change: 'alter table t add column v text; alter table t alter column v type varchar(10)' })).toEqual([]);
+    expect(
+      await judge(narrowingType, {
+        base: 'create table t (id int)',
+        change: 'alter table t add column v text; alter table t alter column v type varchar(10)',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternatives (widening)', async () => {
     expect(
       await judge(narrowingType, {
         base: 'create table t (name varchar(50), n integer, amount numeric(8,2))',
-        change: 'alter table t alter column name type varchar(255); alter table t alter column name type text; alter table t alter column n type bigint; alter table t alter column amount type numeric(12,2)',
+        change:
+          'alter table t alter column name type varchar(255); alter table t alter column name type text; alter table t alter column n type bigint; alter table t alter column amount type numeric(12,2)',
       }),
     ).toEqual([]);
   });

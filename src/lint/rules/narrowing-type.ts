@@ -45,7 +45,8 @@ export function narrowingReason(before: string, after: string): string | undefin
   if (before === after) return undefined;
   const bi = INT_RANK[before];
   const ai = INT_RANK[after];
-  if (bi !== undefined && ai !== undefined) return ai < bi ? `values outside the ${after} range make it fail` : undefined;
+  if (bi !== undefined && ai !== undefined)
+    return ai < bi ? `values outside the ${after} range make it fail` : undefined;
   const bs = stringType(before);
   const as = stringType(after);
   if (bs && as) return as.max < bs.max ? `longer values make it fail` : undefined;
@@ -64,7 +65,8 @@ export function narrowingReason(before: string, after: string): string | undefin
   const bf = FLOAT_RANK[before];
   const af = FLOAT_RANK[after];
   if (bf !== undefined && af !== undefined) return af < bf ? `precision is lost` : undefined;
-  if ((bf !== undefined || bn) && ai !== undefined) return `fractional parts are rounded away and large values make it fail`;
+  if ((bf !== undefined || bn) && ai !== undefined)
+    return `fractional parts are rounded away and large values make it fail`;
   if (bn && af !== undefined) return `exact decimal values become approximate`;
   if (/^timestamp/.test(before) && after === 'date') return `the time of day is lost`;
   return undefined;
@@ -74,7 +76,8 @@ export const narrowingType: Rule = {
   id: 'narrowing-type',
   category: 'data-dependent',
   defaultSeverity: 'warning',
-  summary: 'ALTER COLUMN TYPE to a narrower type (or one values may not convert to) fails or loses data on existing rows.',
+  summary:
+    'ALTER COLUMN TYPE to a narrower type (or one values may not convert to) fails or loses data on existing rows.',
   docs: `Changing a column to a narrower type converts every existing value: \`varchar(255)\` → \`varchar(50)\` or
 \`text\` → \`varchar(n)\` fails on longer strings, \`bigint\` → \`integer\` on large numbers, \`numeric(12,2)\` →
 \`numeric(8,2)\` on large amounts; a smaller scale or \`timestamp\` → \`date\` silently rounds values away; \`text\` →

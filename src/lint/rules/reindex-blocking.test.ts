@@ -17,7 +17,11 @@ describe('reindex-blocking', () => {
   });
 
   it('is silent on objects created earlier in the same change', async () => {
-    expect(await judge(reindexBlocking, { change: 'create table n (id int); create index n_id on n (id); reindex index n_id; reindex table n' })).toEqual([]);
+    expect(
+      await judge(reindexBlocking, {
+        change: 'create table n (id int); create index n_id on n (id); reindex index n_id; reindex table n',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (REINDEX … CONCURRENTLY)', async () => {

@@ -34,7 +34,11 @@ Indexes and tables created earlier in the same change are not reported.`,
     const what = kind.replace('REINDEX_OBJECT_', '').toLowerCase() || 'database';
     return [
       {
-        message: `REINDEX ${what.toUpperCase()} ${str(r.name) ?? ''} rebuilds every index in it without CONCURRENTLY, blocking writes table by table.`.replace('  ', ' '),
+        message:
+          `REINDEX ${what.toUpperCase()} ${str(r.name) ?? ''} rebuilds every index in it without CONCURRENTLY, blocking writes table by table.`.replace(
+            '  ',
+            ' ',
+          ),
         suggestion: `Reindex only what needs it, with REINDEX … CONCURRENTLY, outside the migrations.`,
       },
     ];

@@ -6,8 +6,13 @@ const judge = ruleJudge(createTestDatabase);
 
 describe('rename-schema', () => {
   it('fires on a pre-existing schema', async () => {
-    const hits = await judge(renameSchema, { base: 'create schema billing', change: 'alter schema billing rename to invoicing' });
-    expect(hits.map((h) => h.message)).toEqual(['Renames schema billing to invoicing; queries, functions and search_path settings naming billing break.']);
+    const hits = await judge(renameSchema, {
+      base: 'create schema billing',
+      change: 'alter schema billing rename to invoicing',
+    });
+    expect(hits.map((h) => h.message)).toEqual([
+      'Renames schema billing to invoicing; queries, functions and search_path settings naming billing break.',
+    ]);
   });
 
   it('is silent on a schema created earlier in the same change', async () => {

@@ -17,12 +17,20 @@ describe('rename-view', () => {
   });
 
   it('is silent on a view created earlier in the same change', async () => {
-    expect(await judge(renameView, { base: 'create table t (id int)', change: 'create view v as select id from t; alter view v rename to v2' })).toEqual([]);
+    expect(
+      await judge(renameView, {
+        base: 'create table t (id int)',
+        change: 'create view v as select id from t; alter view v rename to v2',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (a second view under the new name)', async () => {
     expect(
-      await judge(renameView, { base: 'create table t (id int); create view v as select id from t', change: 'create view v2 as select * from v' }),
+      await judge(renameView, {
+        base: 'create table t (id int); create view v as select id from t',
+        change: 'create view v2 as select * from v',
+      }),
     ).toEqual([]);
   });
 });

@@ -6,15 +6,25 @@ const judge = ruleJudge(createTestDatabase);
 
 describe('set-not-null', () => {
   it('fires on SET NOT NULL of a column of a pre-existing table, with the catalog change and lock', async () => {
-    const hits = await judge(setNotNull, { base: 'create table users (id int, email text)', change: 'alter table users alter column email set not null' });
+    const hits = await judge(setNotNull, {
+      base: 'create table users (id int, email text)',
+      change: 'alter table users alter column email set not null',
+    });
     expect(hits).toHaveLength(1);
-    expect(hits[0]?.message).toBe('Sets public.users.email NOT NULL: fails if any existing row is NULL, and scans public.users while reads and writes wait.');
-    expect(hits[0]?.evidence).toEqual(['changed: column public.users.email: text → text NOT NULL', 'AccessExclusiveLock on public.users']);
+    expect(hits[0]?.message).toBe(
+      'Sets public.users.email NOT NULL: fails if any existing row is NULL, and scans public.users while reads and writes wait.',
+    );
+    expect(hits[0]?.evidence).toEqual([
+      'changed: column public.users.email: text → text NOT NULL',
+      'AccessExclusiveLock on public.users',
+    ]);
     expect(hits[0]?.suggestion).toContain('CHECK (email IS NOT NULL) NOT VALID');
   });
 
   it('is silent on a table created earlier in the same change', async () => {
-    expect(await judge(setNotNull, { change: 'create table t (id int); alter table t alter column id set not null' })).toEqual([]);
+    expect(
+      await judge(setNotNull, { change: 'create table t (id int); alter table t alter column id set not null' }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe path: validated CHECK (col IS NOT NULL) first, then SET NOT NULL', async () => {
@@ -31,7 +41,8 @@ describe('set-not-null', () => {
   it('still fires when the CHECK is not validated yet', async () => {
     const hits = await judge(setNotNull, {
       base: 'create table users (id int, email text)',
-      change: 'alter table users add constraint email_nn check (email is not null) not valid; alter table users alter column email set not null',
+      change:
+        'alter table users add constraint email_nn check (email is not null) not valid; alter table users alter column email set not null',
     });
     expect(hits.map((h) => h.statement)).toEqual([1]);
   });

@@ -41,7 +41,10 @@ still the production rows. Tables created earlier in the same change are not rep
       hits.push({
         message: `Sets ${table}.${column} NOT NULL: fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
         suggestion: `ADD CONSTRAINT ${column}_not_null CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${column}_not_null in a later migration; then SET NOT NULL (PostgreSQL 12+ skips the scan).`,
-        evidence: [...(change ? [`changed: column ${table}.${column}: ${change.before} → ${change.after}`] : []), ...lockEvidence(ctx, table)],
+        evidence: [
+          ...(change ? [`changed: column ${table}.${column}: ${change.before} → ${change.after}`] : []),
+          ...lockEvidence(ctx, table),
+        ],
       });
     }
     return hits;

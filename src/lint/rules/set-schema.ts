@@ -35,12 +35,17 @@ and drop it in a later migration. Objects created earlier in the same change are
     let ref: RelRef | undefined = rangeVar(s.relation);
     if (!ref) {
       const obj = s.object;
-      ref = nodeOf(obj, 'ObjectWithArgs') ? nameList(nodeOf(obj, 'ObjectWithArgs')?.objname) : nameList(nodeOf(obj, 'TypeName')?.names ?? obj);
+      ref = nodeOf(obj, 'ObjectWithArgs')
+        ? nameList(nodeOf(obj, 'ObjectWithArgs')?.objname)
+        : nameList(nodeOf(obj, 'TypeName')?.names ?? obj);
     }
     if (!ref) return [];
     if (kind === 'function') {
       const moved = ctx.trace.diff.dropped.filter(
-        (o) => o.kind === 'function' && o.name.slice(0, o.name.indexOf('(')).endsWith(`.${ref.name}`) && ctx.isPreexisting('function', o.name),
+        (o) =>
+          o.kind === 'function' &&
+          o.name.slice(0, o.name.indexOf('(')).endsWith(`.${ref.name}`) &&
+          ctx.isPreexisting('function', o.name),
       );
       return moved.map((o) => ({
         message: `Moves function ${o.name} to schema ${to}; callers using the old name fail.`,

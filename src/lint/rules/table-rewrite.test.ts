@@ -6,9 +6,14 @@ const judge = ruleJudge(createTestDatabase);
 
 describe('table-rewrite', () => {
   it('fires when int -> bigint really rewrites a pre-existing table (relfilenode evidence)', async () => {
-    const hits = await judge(tableRewrite, { base: 'create table t (id int, v varchar(10))', change: 'alter table t alter column id type bigint' });
+    const hits = await judge(tableRewrite, {
+      base: 'create table t (id int, v varchar(10))',
+      change: 'alter table t alter column id type bigint',
+    });
     expect(hits).toHaveLength(1);
-    expect(hits[0]?.message).toBe('Rewrites table public.t (ALTER COLUMN id TYPE): every row is copied while reads and writes wait.');
+    expect(hits[0]?.message).toBe(
+      'Rewrites table public.t (ALTER COLUMN id TYPE): every row is copied while reads and writes wait.',
+    );
     expect(hits[0]?.evidence).toEqual(['relfilenode changed: public.t rewritten', 'AccessExclusiveLock on public.t']);
   });
 
@@ -23,14 +28,17 @@ describe('table-rewrite', () => {
   });
 
   it('is silent on a table created earlier in the same change', async () => {
-    expect(await judge(tableRewrite, { change: 'create table t (id int); alter table t alter column id type bigint' })).toEqual([]);
+    expect(
+      await judge(tableRewrite, { change: 'create table t (id int); alter table t alter column id type bigint' }),
+    ).toEqual([]);
   });
 
   it('is silent on changes PostgreSQL makes without rewrite (varchar widening, constant default), and on TRUNCATE', async () => {
     expect(
       await judge(tableRewrite, {
         base: 'create table t (id int, v varchar(10))',
-        change: "alter table t alter column v type varchar(20); alter table t alter column v type text; alter table t add column n int not null default 0; truncate t",
+        change:
+          'alter table t alter column v type varchar(20); alter table t alter column v type text; alter table t add column n int not null default 0; truncate t',
       }),
     ).toEqual([]);
   });

@@ -20,7 +20,8 @@ export const tableRewrite: Rule = {
   id: 'table-rewrite',
   category: 'table-rewrite',
   defaultSeverity: 'warning',
-  summary: 'The statement rewrote an existing table (relfilenode changed): every row copied under an AccessExclusiveLock.',
+  summary:
+    'The statement rewrote an existing table (relfilenode changed): every row copied under an AccessExclusiveLock.',
   docs: `Some changes make PostgreSQL copy the whole table into a new file: changing a column to a type that is not
 binary compatible (\`int\` → \`bigint\`, \`varchar\` → \`int\`), adding a column with a volatile default
 (\`DEFAULT clock_timestamp()\`, \`gen_random_uuid()\`), \`SET LOGGED\`/\`UNLOGGED\`, \`VACUUM FULL\`, \`CLUSTER\`. During
@@ -42,16 +43,24 @@ compaction use \`pg_repack\`.`,
     const subtypes = a?.cmds.map((c) => c.subtype) ?? [];
     const hits: RuleHit[] = [];
     for (const table of tables) {
-      const what =
-        subtypes.includes('AT_AlterColumnType')
-          ? ` (ALTER COLUMN ${a?.cmds.filter((c) => c.subtype === 'AT_AlterColumnType').map((c) => c.name).join(', ')} TYPE)`
-          : subtypes.includes('AT_AddColumn')
-            ? ` (ADD COLUMN ${a?.cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => columnDef(c.def)?.name).join(', ')})`
-            : '';
+      const what = subtypes.includes('AT_AlterColumnType')
+        ? ` (ALTER COLUMN ${a?.cmds
+            .filter((c) => c.subtype === 'AT_AlterColumnType')
+            .map((c) => c.name)
+            .join(', ')} TYPE)`
+        : subtypes.includes('AT_AddColumn')
+          ? ` (ADD COLUMN ${a?.cmds
+              .filter((c) => c.subtype === 'AT_AddColumn')
+              .map((c) => columnDef(c.def)?.name)
+              .join(', ')})`
+          : '';
       hits.push({
         message: `Rewrites table ${table}${what}: every row is copied while reads and writes wait.`,
         suggestion: suggestionFor(ctx.statement.kind, subtypes, table),
-        evidence: [`relfilenode changed: ${table} rewritten`, ...lockEvidence(ctx, table).filter((e) => e.startsWith('AccessExclusiveLock'))],
+        evidence: [
+          `relfilenode changed: ${table} rewritten`,
+          ...lockEvidence(ctx, table).filter((e) => e.startsWith('AccessExclusiveLock')),
+        ],
       });
     }
     return hits;

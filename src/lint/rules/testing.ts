@@ -46,7 +46,13 @@ async function replay(client: { query(text: string): Promise<unknown> }, sql: st
 }
 
 /** The RuleContext the engine builds for one traced statement. */
-export function ruleContext(statement: Statement, trace: StatementTrace, base: CatalogSnapshot, before: CatalogSnapshot, file = 'change.sql'): RuleContext {
+export function ruleContext(
+  statement: Statement,
+  trace: StatementTrace,
+  base: CatalogSnapshot,
+  before: CatalogSnapshot,
+  file = 'change.sql',
+): RuleContext {
   return {
     file,
     statement,
@@ -71,7 +77,10 @@ export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: Jud
         const traces: { statement: Statement; trace: StatementTrace }[] = [];
         for (const statement of parsed.statements) {
           const { trace, after } = await traceStatement(client, statement, before);
-          if (trace.error) throw new Error(`statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`);
+          if (trace.error)
+            throw new Error(
+              `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
+            );
           traces.push({ statement, trace });
           for (const hit of rule.check(ruleContext(statement, trace, base, before))) {
             hits.push({ ...hit, statement: statement.index, text: statement.text });

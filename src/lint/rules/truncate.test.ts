@@ -13,10 +13,17 @@ describe('truncate', () => {
   });
 
   it('is silent on a table created earlier in the same change', async () => {
-    expect(await judge(truncate, { base: 'create table events (id int)', change: 'create table staging (id int); truncate staging' })).toEqual([]);
+    expect(
+      await judge(truncate, {
+        base: 'create table events (id int)',
+        change: 'create table staging (id int); truncate staging',
+      }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (DELETE with a WHERE)', async () => {
-    expect(await judge(truncate, { base: 'create table events (id int)', change: 'delete from events where id < 0' })).toEqual([]);
+    expect(
+      await judge(truncate, { base: 'create table events (id int)', change: 'delete from events where id < 0' }),
+    ).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@ describe('vacuum-full', () => {
   it('fires on VACUUM FULL of a pre-existing table, with the rewrite seen on the dev database', async () => {
     const hits = await judge(vacuumFull, { base: 'create table t (id int)', change: 'vacuum (full, analyze) t' });
     expect(hits).toHaveLength(1);
-    expect(hits[0]?.message).toBe('VACUUM FULL rewrites public.t under an AccessExclusiveLock: reads and writes wait until it finishes.');
+    expect(hits[0]?.message).toBe(
+      'VACUUM FULL rewrites public.t under an AccessExclusiveLock: reads and writes wait until it finishes.',
+    );
     expect(hits[0]?.evidence).toEqual(['relfilenode changed: public.t rewritten']);
   });
 

@@ -10,7 +10,8 @@ describe('validated-constraint', () => {
   it('fires on CHECK / FOREIGN KEY validated against the rows of a pre-existing table', async () => {
     const hits = await judge(validatedConstraint, {
       base,
-      change: 'alter table orders add constraint total_pos check (total > 0), add foreign key (user_id) references users (id)',
+      change:
+        'alter table orders add constraint total_pos check (total > 0), add foreign key (user_id) references users (id)',
     });
     expect(hits.map((h) => h.message)).toEqual([
       'Adds CHECK constraint total_pos to public.orders validated against existing rows: fails if any row violates it.',
@@ -19,14 +20,17 @@ describe('validated-constraint', () => {
   });
 
   it('is silent on a table created earlier in the same change', async () => {
-    expect(await judge(validatedConstraint, { base, change: 'create table t (n int); alter table t add check (n > 0)' })).toEqual([]);
+    expect(
+      await judge(validatedConstraint, { base, change: 'create table t (n int); alter table t add check (n > 0)' }),
+    ).toEqual([]);
   });
 
   it('is silent on the safe alternative (NOT VALID, then VALIDATE CONSTRAINT)', async () => {
     expect(
       await judge(validatedConstraint, {
         base,
-        change: 'alter table orders add constraint total_pos check (total > 0) not valid; alter table orders validate constraint total_pos',
+        change:
+          'alter table orders add constraint total_pos check (total > 0) not valid; alter table orders validate constraint total_pos',
       }),
     ).toEqual([]);
   });
