@@ -39,13 +39,13 @@ export class MemoryLogger implements Logger {
 }
 
 /** A logger writing to stderr (the CLI); debug lines only when `verbose`. */
-export function stderrLogger(verbose = false): Logger {
+export function stderrLogger(verbose = false, write: (text: string) => void = (t) => void process.stderr.write(t)): Logger {
   return {
     debug: (m) => {
-      if (verbose) process.stderr.write(`debug: ${m}\n`);
+      if (verbose) write(`debug: ${m}\n`);
     },
-    info: (m) => process.stderr.write(`${m}\n`),
-    warn: (m) => process.stderr.write(`warning: ${m}\n`),
-    error: (m) => process.stderr.write(`error: ${m}\n`),
+    info: (m) => write(`${m}\n`),
+    warn: (m) => write(`warning: ${m}\n`),
+    error: (m) => write(`error: ${m}\n`),
   };
 }
