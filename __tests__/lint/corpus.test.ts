@@ -46,20 +46,23 @@ describe('corpora replay (latest 3 as new)', () => {
     expect(existsSync(corpusRoot)).toBe(true);
   });
 
-  it.each(CORPORA)('$name replays its base and traces its last 3 migrations', async ({ name, format, prelude, force }) => {
-    const report = await lintCorpus(name, prelude, force ? format : undefined);
-    expect(report.format).toBe(format);
-    expect(report.newCount).toBe(3);
-    expect(report.baseCount).toBeGreaterThan(20);
-    expect(report.findings.filter((f) => f.category === 'apply-error')).toEqual([]);
-    expect(report.files).toHaveLength(3);
-    for (const f of report.files) {
-      expect(f.file.startsWith(`../shared/corpus/${name}/`)).toBe(true);
-      expect(f.note).toBeUndefined();
-      expect(f.statements.filter((s) => s.error !== undefined)).toEqual([]);
-    }
-    process.stderr.write(`${name}: ${report.baseCount} base + 3 new in ${Math.round(report.durationMs)} ms\n`);
-  });
+  it.each(CORPORA)(
+    '$name replays its base and traces its last 3 migrations',
+    async ({ name, format, prelude, force }) => {
+      const report = await lintCorpus(name, prelude, force ? format : undefined);
+      expect(report.format).toBe(format);
+      expect(report.newCount).toBe(3);
+      expect(report.baseCount).toBeGreaterThan(20);
+      expect(report.findings.filter((f) => f.category === 'apply-error')).toEqual([]);
+      expect(report.files).toHaveLength(3);
+      for (const f of report.files) {
+        expect(f.file.startsWith(`../shared/corpus/${name}/`)).toBe(true);
+        expect(f.note).toBeUndefined();
+        expect(f.statements.filter((s) => s.error !== undefined)).toEqual([]);
+      }
+      process.stderr.write(`${name}: ${report.baseCount} base + 3 new in ${Math.round(report.durationMs)} ms\n`);
+    },
+  );
 
   it('measure-dbmate without its prelude stops with an apply-error at the first file needing the schema', async () => {
     const report = await lintCorpus('measure-dbmate');

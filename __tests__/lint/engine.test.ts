@@ -64,7 +64,11 @@ function write(root: string, files: Record<string, string>): void {
  * A git repo whose `main` holds `base` (paths relative to the repo root), checked out on branch
  * `feature` with `committed` committed on it and `uncommitted` written but not even added.
  */
-function repo(base: Record<string, string>, committed: Record<string, string> = {}, uncommitted: Record<string, string> = {}): string {
+function repo(
+  base: Record<string, string>,
+  committed: Record<string, string> = {},
+  uncommitted: Record<string, string> = {},
+): string {
   const root = mkdtempSync(join(tmpdir(), 'db-action-lint-'));
   roots.push(root);
   git(root, 'init', '-q', '-b', 'main');
@@ -118,7 +122,10 @@ describe('selecting new migrations', () => {
     const report = await run(root);
     expect(report.baseCount).toBe(2);
     expect(report.newCount).toBe(2);
-    expect(report.files.map((f) => f.file)).toEqual(['db/migrations/30_add_name.sql', 'db/migrations/40_add_total.sql']);
+    expect(report.files.map((f) => f.file)).toEqual([
+      'db/migrations/30_add_name.sql',
+      'db/migrations/40_add_total.sql',
+    ]);
     expect(report.files.every((f) => f.status === 'new')).toBe(true);
     expect(report.dir).toBe('db/migrations');
     expect(report.devDatabase.provider).toBe('url');
@@ -128,18 +135,30 @@ describe('selecting new migrations', () => {
       ['db/migrations/30_add_name.sql', 1, 'probe-lock'],
       ['db/migrations/40_add_total.sql', 1, 'probe-lock'],
     ]);
-    expect(report.files[0]?.statements[0]?.locks).toContainEqual({ relation: 'public.users', mode: 'AccessExclusiveLock' });
+    expect(report.files[0]?.statements[0]?.locks).toContainEqual({
+      relation: 'public.users',
+      mode: 'AccessExclusiveLock',
+    });
   });
 
   it('flags an edited base migration as history-modified at its first changed line and does not trace it', async () => {
-    const root = repo(BASE, {}, {
-      'db/migrations/20_orders.sql': BASE['db/migrations/20_orders.sql'].replace('  user_id int', '  user_id bigint'),
-      'db/migrations/30_x.sql': 'SELECT 1;\n',
-    });
+    const root = repo(
+      BASE,
+      {},
+      {
+        'db/migrations/20_orders.sql': BASE['db/migrations/20_orders.sql'].replace('  user_id int', '  user_id bigint'),
+        'db/migrations/30_x.sql': 'SELECT 1;\n',
+      },
+    );
     const report = await run(root);
     const hm = report.findings.filter((f) => f.category === 'history-modified');
     expect(hm).toHaveLength(1);
-    expect(hm[0]).toMatchObject({ file: 'db/migrations/20_orders.sql', line: 3, rule: 'history-modified', severity: 'error' });
+    expect(hm[0]).toMatchObject({
+      file: 'db/migrations/20_orders.sql',
+      line: 3,
+      rule: 'history-modified',
+      severity: 'error',
+    });
     expect(report.files.map((f) => f.file)).toEqual(['db/migrations/30_x.sql']);
     expect(report.failed).toBe(true); // history-modified is in the default fail-on
   });
@@ -188,7 +207,9 @@ describe('tracing new migrations', () => {
       'db/migrations/40_dynamic.sql': "DO $$\nBEGIN\n  EXECUTE 'DROP TABLE ' || quote_ident('orders');\nEND\n$$;\n",
     });
     const report = await run(root);
-    const msgs = report.findings.filter((f) => f.rule === 'probe-dropped').map((f) => `${f.file}:${f.line} ${f.message}`);
+    const msgs = report.findings
+      .filter((f) => f.rule === 'probe-dropped')
+      .map((f) => `${f.file}:${f.line} ${f.message}`);
     expect(msgs).toEqual(
       expect.arrayContaining([
         'db/migrations/30_cascade.sql:1 drops table public.users',
@@ -203,7 +224,8 @@ describe('tracing new migrations', () => {
   it('does not flag objects created earlier in the same change, even when re-created under an old name', async () => {
     const root = repo(BASE, {
       'db/migrations/30_new.sql': 'CREATE TABLE tmp_import (id int);\nALTER TABLE tmp_import ADD COLUMN v text;\n',
-      'db/migrations/40_cleanup.sql': 'DROP TABLE tmp_import;\nDROP VIEW order_users;\nCREATE VIEW order_users AS SELECT 1 AS x;\nDROP VIEW order_users;\n',
+      'db/migrations/40_cleanup.sql':
+        'DROP TABLE tmp_import;\nDROP VIEW order_users;\nCREATE VIEW order_users AS SELECT 1 AS x;\nDROP VIEW order_users;\n',
     });
     const report = await run(root);
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.message}`)).toEqual([
@@ -213,7 +235,8 @@ describe('tracing new migrations', () => {
 
   it('reports a failing statement as apply-error at its line and stops tracing', async () => {
     const root = repo(BASE, {
-      'db/migrations/30_bad.sql': '-- adds things\nALTER TABLE users ADD COLUMN a int;\n\nALTER TABLE users\n  ADD COLUMN b int REFERENCES missing(id);\nALTER TABLE users ADD COLUMN c int;\n',
+      'db/migrations/30_bad.sql':
+        '-- adds things\nALTER TABLE users ADD COLUMN a int;\n\nALTER TABLE users\n  ADD COLUMN b int REFERENCES missing(id);\nALTER TABLE users ADD COLUMN c int;\n',
       'db/migrations/40_after.sql': 'ALTER TABLE users ADD COLUMN d int;\n',
     });
     const report = await run(root);
@@ -255,7 +278,9 @@ describe('tracing new migrations', () => {
   });
 
   it('runs CREATE INDEX CONCURRENTLY outside a transaction', async () => {
-    const root = repo(BASE, { 'db/migrations/30_idx.sql': 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n' });
+    const root = repo(BASE, {
+      'db/migrations/30_idx.sql': 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n',
+    });
     const report = await run(root);
     const s = report.files[0]?.statements[0];
     expect(s).toMatchObject({ transactional: false, locks: [] });
@@ -273,7 +298,12 @@ describe('configuration', () => {
     const root = repo(BASE, DROP);
     const report = await run(root);
     // statement 1: the lock finding is silenced by category, the drops (column + CASCADE view) stay; statement 2: both stay
-    expect(report.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['2 probe-dropped', '2 probe-dropped', '3 probe-dropped', '3 probe-lock']);
+    expect(report.findings.map((f) => `${f.line} ${f.rule}`)).toEqual([
+      '2 probe-dropped',
+      '2 probe-dropped',
+      '3 probe-dropped',
+      '3 probe-lock',
+    ]);
 
     const root2 = repo(BASE, {
       'db/migrations/30_drop.sql':
@@ -293,7 +323,11 @@ describe('configuration', () => {
   it('severities override by rule id or category; off removes findings', async () => {
     const root = repo(BASE, DROP);
     const r1 = await run(root, { severities: { 'probe-dropped': 'notice' } });
-    expect(r1.findings.filter((f) => f.rule === 'probe-dropped').map((f) => f.severity)).toEqual(['notice', 'notice', 'notice']);
+    expect(r1.findings.filter((f) => f.rule === 'probe-dropped').map((f) => f.severity)).toEqual([
+      'notice',
+      'notice',
+      'notice',
+    ]);
     expect(r1.failed).toBe(true); // category destructive is still in fail-on
     const r2 = await run(root, { severities: { destructive: 'off' }, failOn: ['error'] });
     expect(r2.findings.map((f) => f.rule)).toEqual(['probe-lock']);

@@ -30,7 +30,8 @@ async function trace(sql: string) {
   return r.trace;
 }
 
-const names = (objects: readonly { kind: string; name: string }[]): string[] => objects.map((o) => `${o.kind}:${o.name}`).sort();
+const names = (objects: readonly { kind: string; name: string }[]): string[] =>
+  objects.map((o) => `${o.kind}:${o.name}`).sort();
 
 beforeAll(async () => {
   db = await createTestDatabase('lint_trace');
@@ -93,7 +94,7 @@ describe('traceStatement', () => {
   });
 
   it('ADD CONSTRAINT … NOT VALID then VALIDATE shows in the diff as a validation change', async () => {
-    await trace('ALTER TABLE users ADD CONSTRAINT email_nonempty CHECK (email <> \'\') NOT VALID');
+    await trace("ALTER TABLE users ADD CONSTRAINT email_nonempty CHECK (email <> '') NOT VALID");
     const t = await trace('ALTER TABLE users VALIDATE CONSTRAINT email_nonempty');
     expect(t.diff.changed).toEqual([
       {
@@ -108,7 +109,11 @@ describe('traceStatement', () => {
   it('ALTER TYPE … ADD VALUE shows the enum change', async () => {
     const t = await trace("ALTER TYPE mood ADD VALUE 'ok'");
     expect(t.diff.changed).toEqual([
-      { object: { kind: 'type', name: 'public.mood' }, before: "ENUM ('happy', 'sad')", after: "ENUM ('happy', 'sad', 'ok')" },
+      {
+        object: { kind: 'type', name: 'public.mood' },
+        before: "ENUM ('happy', 'sad')",
+        after: "ENUM ('happy', 'sad', 'ok')",
+      },
     ]);
   });
 
@@ -137,7 +142,9 @@ describe('traceStatement', () => {
     expect(t.error?.code).toBe('22012');
     expect(t.error?.message).toMatch(/division by zero/);
     expect(snapshot).toBe(before);
-    const status = await client.query<{ ok: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = \'orders\'::regclass AND attname = \'total\') AS ok');
+    const status = await client.query<{ ok: boolean }>(
+      "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'total') AS ok",
+    );
     expect(status.rows[0]?.ok).toBe(true);
   });
 
@@ -154,7 +161,9 @@ describe('traceStatement', () => {
     const r = await traceStatement(client, await statement('BEGIN'), snapshot);
     expect(r.after).toBe(before);
     expect(r.trace.error).toBeUndefined();
-    const inTx = await client.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = pg_backend_pid() AND state = 'idle in transaction'");
+    const inTx = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = pg_backend_pid() AND state = 'idle in transaction'",
+    );
     expect(inTx.rows[0]?.n).toBe('0');
   });
 });

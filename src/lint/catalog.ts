@@ -158,7 +158,11 @@ export function snapshotFromRows(rows: readonly CatalogRow[]): CatalogSnapshot {
     objects.set(objectKey(r.kind, r.name), { object, def: r.def ?? '' });
     if (r.oid && r.filenode) {
       const colon = r.filenode.indexOf(':');
-      relations.set(r.oid, { name: r.name, relkind: r.filenode.slice(0, colon), relfilenode: r.filenode.slice(colon + 1) });
+      relations.set(r.oid, {
+        name: r.name,
+        relkind: r.filenode.slice(0, colon),
+        relfilenode: r.filenode.slice(colon + 1),
+      });
     }
   }
   return { objects, relations };

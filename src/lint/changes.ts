@@ -94,7 +94,7 @@ async function gitChanges(top: string, mergeBase: string, dirRel: string): Promi
   const modified = new Set<string>();
   const diff = await git(top, ['diff', '--name-status', '-z', '--no-ext-diff', '-M', mergeBase, '--', dirRel]);
   const parts = diff.split('\0');
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const status = parts[i++] ?? '';
     if (!status) continue;
     const code = status[0];

@@ -61,7 +61,12 @@ export interface FindingPlace {
 }
 
 /** Findings from one rule's hits on one statement (after severities and nolint). */
-export function findingsFromHits(place: FindingPlace, rule: Rule, hits: readonly RuleHit[], config: SeverityConfig | undefined): Finding[] {
+export function findingsFromHits(
+  place: FindingPlace,
+  rule: Rule,
+  hits: readonly RuleHit[],
+  config: SeverityConfig | undefined,
+): Finding[] {
   if (hits.length === 0 || isSilenced(place.statement, rule.id, rule.category)) return [];
   const out: Finding[] = [];
   for (const hit of hits) {

@@ -12,7 +12,13 @@ import type { MigrationFile } from '../migrations/types.js';
 import { snapshotCatalog } from './catalog.js';
 import { pgMessage, round } from './format.js';
 import { repoRelative, resolveDir, selectChanges, type ChangeSelection } from './changes.js';
-import { crossesThreshold, engineFinding, validateFailOn, validateSeverities, type SeverityConfig } from './findings.js';
+import {
+  crossesThreshold,
+  engineFinding,
+  validateFailOn,
+  validateSeverities,
+  type SeverityConfig,
+} from './findings.js';
 import { openSession, replayBase } from './replay.js';
 import { allRules } from './rules/index.js';
 import { ChangeTracer } from './trace-files.js';
@@ -78,7 +84,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   const files: FileReport[] = [];
 
   let dev: DevDatabase | undefined;
-  let devInfo: LintReport['devDatabase'] = { provider: 'none', serverVersionNum: 0, startupMs: 0 };
+  let devInfo: LintReport['devDatabase'] | undefined;
   let client: pg.Client | undefined;
   const onAbort = (): void => {
     // Ending the connection makes the running query fail at once; `finally` then cleans up.
@@ -99,7 +105,9 @@ export async function lint(options: LintOptions): Promise<LintReport> {
 
     const replayStarted = performance.now();
     const failure = await replayBase(client, selection.base, { logger, signal });
-    logger.info(`replayed ${selection.base.length} base migration(s) in ${Math.round(performance.now() - replayStarted)} ms`);
+    logger.info(
+      `replayed ${selection.base.length} base migration(s) in ${Math.round(performance.now() - replayStarted)} ms`,
+    );
 
     let stopReason: string | undefined;
     if (failure) {
@@ -117,11 +125,21 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       stopReason = `not traced: base migration ${rel(failure.migration)} failed to apply`;
     }
 
-    const tracer = stopReason ? undefined : new ChangeTracer(client, await snapshotCatalog(client), { rules, severities: config, logger, signal });
+    const tracer = stopReason
+      ? undefined
+      : new ChangeTracer(client, await snapshotCatalog(client), { rules, severities: config, logger, signal });
     for (const file of selection.fresh) {
       const path = rel(file);
       if (stopReason || !tracer) {
-        files.push({ file: path, version: file.version, status: 'new', statements: [], durationMs: 0, findings: [], note: stopReason });
+        files.push({
+          file: path,
+          version: file.version,
+          status: 'new',
+          statements: [],
+          durationMs: 0,
+          findings: [],
+          note: stopReason,
+        });
         continue;
       }
       signal?.throwIfAborted();
@@ -148,7 +166,7 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     newCount: selection.fresh.length,
     format: directory.format,
     dir: repoRelative(selection.root, directory.dir),
-    devDatabase: devInfo,
+    devDatabase: devInfo ?? { provider: 'none', serverVersionNum: 0, startupMs: 0 },
     durationMs: round(performance.now() - started),
     failed: crossesThreshold(findings, failOn),
     failOn,

@@ -75,7 +75,8 @@ const CHANGES_SESSION = /(^|;)\s*(set\s+(?!local\b)|reset\s)|set_config\s*\(|\bd
 async function needsStatementMode(file: MigrationFile): Promise<ParsedMigration | undefined> {
   if (file.transaction === 'none' || MAYBE_NON_TRANSACTIONAL.test(file.upSql) || /txmode|tx-mode/i.test(file.upSql)) {
     const parsed = await parseMigrationFile(file);
-    if (file.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional)) return parsed;
+    if (file.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional))
+      return parsed;
   }
   return undefined;
 }

@@ -50,7 +50,9 @@ export class ChangeTracer {
       try {
         hits = rule.check(ctx);
       } catch (e) {
-        this.options.logger.warn(`rule ${rule.id} crashed on ${ctx.file}:${ctx.statement.startLine} (a db-action bug): ${errorMessage(e)}`);
+        this.options.logger.warn(
+          `rule ${rule.id} crashed on ${ctx.file}:${ctx.statement.startLine} (a db-action bug): ${errorMessage(e)}`,
+        );
         continue;
       }
       out.push(...findingsFromHits({ file: ctx.file, statement: ctx.statement }, rule, hits, this.options.severities));
@@ -58,7 +60,13 @@ export class ChangeTracer {
     return out;
   }
 
-  private applyError(path: string, line: number, endLine: number, message: string, suggestion?: string): Finding | undefined {
+  private applyError(
+    path: string,
+    line: number,
+    endLine: number,
+    message: string,
+    suggestion?: string,
+  ): Finding | undefined {
     return engineFinding(this.options.severities, {
       file: path,
       line,
@@ -99,7 +107,13 @@ export class ChangeTracer {
 
     for (const stmt of parsed.statements) {
       this.options.signal?.throwIfAborted();
-      const head = { index: stmt.index, line: stmt.startLine, endLine: stmt.endLine, sql: sqlPreview(stmt.text), kind: stmt.kind };
+      const head = {
+        index: stmt.index,
+        line: stmt.startLine,
+        endLine: stmt.endLine,
+        sql: sqlPreview(stmt.text),
+        kind: stmt.kind,
+      };
       if (stmt.transactionControl) {
         statements.push({
           ...head,

@@ -81,7 +81,11 @@ async function rollbackQuietly(client: Queryable): Promise<void> {
 }
 
 /** Runs the statement outside a transaction block (autocommit). */
-async function traceOutsideTransaction(client: Queryable, stmt: Statement, before: CatalogSnapshot): Promise<TraceResult> {
+async function traceOutsideTransaction(
+  client: Queryable,
+  stmt: Statement,
+  before: CatalogSnapshot,
+): Promise<TraceResult> {
   const started = performance.now();
   try {
     await client.query(stmt.text);
@@ -110,7 +114,11 @@ async function traceOutsideTransaction(client: Queryable, stmt: Statement, befor
  * Transaction-control statements written in the file (BEGIN/COMMIT) are not executed: the tracer
  * manages transactions itself.
  */
-export async function traceStatement(client: Queryable, stmt: Statement, before: CatalogSnapshot): Promise<TraceResult> {
+export async function traceStatement(
+  client: Queryable,
+  stmt: Statement,
+  before: CatalogSnapshot,
+): Promise<TraceResult> {
   if (stmt.transactionControl) {
     return { trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs: 0, transactional: true }, after: before };
   }
