@@ -42,9 +42,14 @@ interface GitResult {
 
 function git(cwd: string, args: readonly string[]): Promise<GitResult> {
   return new Promise((resolve) => {
-    execFile('git', [...args], { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
-      resolve({ ok: !err, stdout: String(stdout).trim(), stderr: String(stderr).trim() });
-    });
+    execFile(
+      'git',
+      [...args],
+      { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (err, stdout, stderr) => {
+        resolve({ ok: !err, stdout: String(stdout).trim(), stderr: String(stderr).trim() });
+      },
+    );
   });
 }
 
@@ -68,21 +73,34 @@ async function hasMergeBase(cwd: string, sha: string): Promise<boolean> {
   return (await git(cwd, ['merge-base', sha, 'HEAD'])).ok;
 }
 
-const FETCH_HINT = 'check out the repository with `actions/checkout` and `fetch-depth: 0` so the base commit and its history are available';
+const FETCH_HINT =
+  'check out the repository with `actions/checkout` and `fetch-depth: 0` so the base commit and its history are available';
 
 /**
  * Makes `rev` available as a commit with a merge base with HEAD, fetching from `origin` and
  * deepening the shallow history step by step. Returns the commit sha.
  */
-export async function ensureBaseCommit(cwd: string, rev: string, logger: Logger, deepenSteps: readonly number[] = [50, 500, 5000]): Promise<string> {
+export async function ensureBaseCommit(
+  cwd: string,
+  rev: string,
+  logger: Logger,
+  deepenSteps: readonly number[] = [50, 500, 5000],
+): Promise<string> {
   if (!(await git(cwd, ['rev-parse', '--git-dir'])).ok) {
-    throw new DbActionError(`The workspace ${cwd} is not a git repository, so new migrations cannot be told from base ones`, { hint: FETCH_HINT });
+    throw new DbActionError(
+      `The workspace ${cwd} is not a git repository, so new migrations cannot be told from base ones`,
+      { hint: FETCH_HINT },
+    );
   }
   let sha = await commitOf(cwd, rev);
   if (!sha) {
     logger.info(`Base ${rev} is not in the checkout; fetching it from origin`);
     const f = await git(cwd, ['fetch', '--no-tags', '--depth=1', 'origin', rev]);
-    if (!f.ok) throw new DbActionError(`Could not fetch the base revision ${rev} from origin: ${f.stderr.split('\n').pop() ?? ''}`, { hint: FETCH_HINT });
+    if (!f.ok)
+      throw new DbActionError(
+        `Could not fetch the base revision ${rev} from origin: ${f.stderr.split('\n').pop() ?? ''}`,
+        { hint: FETCH_HINT },
+      );
     sha = (await commitOf(cwd, rev)) ?? (await commitOf(cwd, 'FETCH_HEAD'));
     if (!sha) throw new DbActionError(`The base revision ${rev} is not a commit`, { hint: FETCH_HINT });
   }
@@ -91,7 +109,9 @@ export async function ensureBaseCommit(cwd: string, rev: string, logger: Logger,
   for (const depth of deepenSteps) {
     const shallow = (await git(cwd, ['rev-parse', '--is-shallow-repository'])).stdout === 'true';
     if (!shallow) break;
-    logger.info(`No merge base between ${sha.slice(0, 12)} and HEAD in the shallow checkout; deepening by ${depth} commits`);
+    logger.info(
+      `No merge base between ${sha.slice(0, 12)} and HEAD in the shallow checkout; deepening by ${depth} commits`,
+    );
     const f = await git(cwd, ['fetch', '--no-tags', `--deepen=${depth}`, 'origin', sha, ...(head ? [head] : [])]);
     if (!f.ok) logger.debug(`git fetch --deepen failed: ${f.stderr}`);
     if (await hasMergeBase(cwd, sha)) return sha;
@@ -127,7 +147,9 @@ export async function resolveBase(options: ResolveBaseOptions): Promise<BaseChoi
         const base = await ensureBaseCommit(cwd, before, logger, steps);
         return { base, reason: `commit before the push ${before.slice(0, 12)}` };
       } catch (e) {
-        logger.warn(`The commit before the push (${before.slice(0, 12)}) is not available (${e instanceof Error ? e.message : String(e)}); linting the last migration only`);
+        logger.warn(
+          `The commit before the push (${before.slice(0, 12)}) is not available (${e instanceof Error ? e.message : String(e)}); linting the last migration only`,
+        );
       }
     }
     return { latest: 1, reason: 'push without a usable previous commit: the last migration is new' };

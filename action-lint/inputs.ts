@@ -62,7 +62,9 @@ export function parseFailOn(text: string): (Category | Severity)[] {
   const allowed = [...CATEGORIES, ...SEVERITIES] as string[];
   const bad = items.filter((i) => !allowed.includes(i));
   if (bad.length > 0) {
-    throw new DbActionError(`Invalid fail-on value ${bad.map((b) => `'${b}'`).join(', ')}`, { hint: `use a comma-separated list of: ${allowed.join(', ')}, or none` });
+    throw new DbActionError(`Invalid fail-on value ${bad.map((b) => `'${b}'`).join(', ')}`, {
+      hint: `use a comma-separated list of: ${allowed.join(', ')}, or none`,
+    });
   }
   return [...new Set(items)] as (Category | Severity)[];
 }
@@ -84,7 +86,9 @@ export function readInputs(): LintActionInputs {
 
   const dirFormat = (core.getInput('dir-format').trim() || 'auto') as DirFormat | 'auto';
   if (dirFormat !== 'auto' && !DIR_FORMATS.includes(dirFormat)) {
-    throw new DbActionError(`Invalid dir-format '${dirFormat}'`, { hint: `use auto or one of: ${DIR_FORMATS.join(', ')}` });
+    throw new DbActionError(`Invalid dir-format '${dirFormat}'`, {
+      hint: `use auto or one of: ${DIR_FORMATS.join(', ')}`,
+    });
   }
   return {
     dir: core.getInput('dir').trim() || 'migrations',

@@ -58,7 +58,9 @@ function commentTarget(inputs: LintActionInputs): GithubReportOptions['comment']
     return undefined;
   }
   const { owner, repo } = github.context.repo;
-  const octokit = github.getOctokit(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL || github.context.apiUrl });
+  const octokit = github.getOctokit(inputs.githubToken, {
+    baseUrl: process.env.GITHUB_API_URL || github.context.apiUrl,
+  });
   return { octokit, target: { owner, repo, issueNumber: number, marker: commentMarker(inputs.dir) }, runUrl: runUrl() };
 }
 
@@ -87,7 +89,13 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     const cwd = workspace();
-    const choice = await resolveBase({ input: inputs.base, eventName: github.context.eventName, payload: github.context.payload, cwd, logger });
+    const choice = await resolveBase({
+      input: inputs.base,
+      eventName: github.context.eventName,
+      payload: github.context.payload,
+      cwd,
+      logger,
+    });
     logger.info(`New migrations: ${choice.reason}`);
 
     const report = await lint({

@@ -32,7 +32,11 @@ if (!existsSync(corpus)) {
 }
 if (!existsSync(join(root, 'lib', 'lint', 'index.js'))) {
   console.log('bench-lint: lib/ missing; compiling (tsc -p tsconfig.build.json)');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(1);
 }
 const lib = (p) => import(pathToFileURL(join(root, 'lib', p)).href);
@@ -76,8 +80,12 @@ try {
     results.ready.push(db.startupMs);
     try {
       const t1 = performance.now();
-      const r = spawnSync(psqlBin, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
-      if (r.status !== 0) throw new Error(`psql replay failed (exit ${r.status}): ${(r.stderr || '').split('\n').slice(0, 3).join(' ')}`);
+      const r = spawnSync(psqlBin, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script, db.url], {
+        encoding: 'utf8',
+        env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+      });
+      if (r.status !== 0)
+        throw new Error(`psql replay failed (exit ${r.status}): ${(r.stderr || '').split('\n').slice(0, 3).join(' ')}`);
       const replay = performance.now() - t1;
       results.psql.push(replay);
       results.floor.push(booted + replay);
@@ -87,7 +95,11 @@ try {
 
     // squawk on the 5 new files (exit status is non-zero when it reports violations; only time matters).
     t0 = performance.now();
-    const s = spawnSync(squawkBin, newFiles.map((m) => m.absPath), { encoding: 'utf8' });
+    const s = spawnSync(
+      squawkBin,
+      newFiles.map((m) => m.absPath),
+      { encoding: 'utf8' },
+    );
     if (s.error) throw s.error;
     results.squawk.push(performance.now() - t0);
     console.log(
@@ -102,20 +114,48 @@ const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(
 const ratio = m.lint / m.floor;
 const ratioOk = ratio <= TARGET_RATIO;
 const readyOk = m.ready <= TARGET_READY_MS;
-const pg = sample ? `${Math.floor(sample.devDatabase.serverVersionNum / 10000)}.${sample.devDatabase.serverVersionNum % 10000}` : '?';
+const pg = sample
+  ? `${Math.floor(sample.devDatabase.serverVersionNum / 10000)}.${sample.devDatabase.serverVersionNum % 10000}`
+  : '?';
 const findings = sample ? sample.findings.length : 0;
 
 const rows = [
-  [`db-action lint (boot + replay ${migrations.length - LATEST} base + trace ${LATEST} new + rules)`, secs(m.lint), `${ratio.toFixed(2)}x floor`, `<= ${TARGET_RATIO}x: ${ratioOk ? 'met' : 'MISSED'}`],
-  [`(a) dev DB boot + \`psql -X -q -f\` replay of all ${migrations.length} files, one session`, secs(m.floor), '1.00x', ''],
+  [
+    `db-action lint (boot + replay ${migrations.length - LATEST} base + trace ${LATEST} new + rules)`,
+    secs(m.lint),
+    `${ratio.toFixed(2)}x floor`,
+    `<= ${TARGET_RATIO}x: ${ratioOk ? 'met' : 'MISSED'}`,
+  ],
+  [
+    `(a) dev DB boot + \`psql -X -q -f\` replay of all ${migrations.length} files, one session`,
+    secs(m.floor),
+    '1.00x',
+    '',
+  ],
   ['    of which dev DB boot (local binaries)', secs(m.boot), '', ''],
   ['    of which psql replay', secs(m.psql), '', ''],
-  ['dev DB ready (startupMs, local binaries)', ms(m.ready), '', `<= ${TARGET_READY_MS} ms: ${readyOk ? 'met' : 'MISSED'}`],
-  [`(b) squawk on the ${LATEST} new files (static, no database)`, ms(m.squawk), `${(m.lint / m.squawk).toFixed(1)}x faster than lint`, ''],
+  [
+    'dev DB ready (startupMs, local binaries)',
+    ms(m.ready),
+    '',
+    `<= ${TARGET_READY_MS} ms: ${readyOk ? 'met' : 'MISSED'}`,
+  ],
+  [
+    `(b) squawk on the ${LATEST} new files (static, no database)`,
+    ms(m.squawk),
+    `${(m.lint / m.squawk).toFixed(1)}x faster than lint`,
+    '',
+  ],
 ];
-const table = ['| measure | median | ratio | target |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = [
+  '| measure | median | ratio | target |',
+  '|---|---:|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
 console.log(`\n${table}\n`);
-console.log(`lint total / (boot + psql replay) = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratioOk ? 'OK' : 'MISSED'}`);
+console.log(
+  `lint total / (boot + psql replay) = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratioOk ? 'OK' : 'MISSED'}`,
+);
 console.log(`dev DB ready = ${ms(m.ready)} (target <= ${TARGET_READY_MS} ms) ${readyOk ? 'OK' : 'MISSED'}`);
 
 if (WRITE) {

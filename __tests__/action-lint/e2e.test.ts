@@ -271,7 +271,9 @@ describe('lint action bundle, run like the GitHub runner', () => {
     expect(writes[0]!.authorization).toBe('token ghs_faketoken123456');
     expect(String(writes[0]!.body?.body)).toMatch(/^<!-- db-action:lint dir=db\/migrations -->\n/);
     // The token is masked too, and never printed otherwise.
-    expect(stdout.split('\n').filter((l) => l.includes('ghs_faketoken123456'))).toEqual(['::add-mask::ghs_faketoken123456']);
+    expect(stdout.split('\n').filter((l) => l.includes('ghs_faketoken123456'))).toEqual([
+      '::add-mask::ghs_faketoken123456',
+    ]);
     expectNoPassword(first);
   });
 

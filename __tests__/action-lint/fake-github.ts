@@ -46,7 +46,8 @@ export class FakeGithub {
 
   seed(issue: number, count: number, body = (i: number) => `unrelated comment ${i}`): void {
     const list = this.comments.get(issue) ?? [];
-    for (let i = 0; i < count; i++) list.push({ id: this.nextId++, body: body(i), user: { login: 'someone', type: 'User' } });
+    for (let i = 0; i < count; i++)
+      list.push({ id: this.nextId++, body: body(i), user: { login: 'someone', type: 'User' } });
     this.comments.set(issue, list);
   }
 
@@ -60,7 +61,12 @@ export class FakeGithub {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
-    this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorization: req.headers.authorization, body });
+    this.requests.push({
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+      body,
+    });
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(data));
@@ -73,12 +79,21 @@ export class FakeGithub {
       const page = Number(url.searchParams.get('page') ?? 1);
       const slice = list.slice((page - 1) * per, page * per);
       const headers: Record<string, string> = {};
-      if (page * per < list.length) headers.link = `<${this.url}${url.pathname}?per_page=${per}&page=${page + 1}>; rel="next"`;
-      return send(200, slice.map((c) => this.view(m![1]!, m![2]!, Number(m![3]), c)), headers);
+      if (page * per < list.length)
+        headers.link = `<${this.url}${url.pathname}?per_page=${per}&page=${page + 1}>; rel="next"`;
+      return send(
+        200,
+        slice.map((c) => this.view(m![1]!, m![2]!, Number(m![3]), c)),
+        headers,
+      );
     }
     if (m && req.method === 'POST') {
       if (this.forbidden) return this.forbid(send);
-      const c: FakeComment = { id: this.nextId++, body: String(body?.body ?? ''), user: { login: 'github-actions[bot]', type: 'Bot' } };
+      const c: FakeComment = {
+        id: this.nextId++,
+        body: String(body?.body ?? ''),
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+      };
       const list = this.comments.get(Number(m[3])) ?? [];
       list.push(c);
       this.comments.set(Number(m[3]), list);
@@ -100,10 +115,19 @@ export class FakeGithub {
   }
 
   private forbid(send: (s: number, d: unknown) => void): void {
-    send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment', status: '403' });
+    send(403, {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      status: '403',
+    });
   }
 
   private view(owner: string, repo: string, issue: number, c: FakeComment) {
-    return { id: c.id, body: c.body, user: c.user, html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${c.id}` };
+    return {
+      id: c.id,
+      body: c.body,
+      user: c.user,
+      html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${c.id}`,
+    };
   }
 }

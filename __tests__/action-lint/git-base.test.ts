@@ -7,13 +7,22 @@ import { git, pullRequestRepo, shallowCheckout, type PullRequestRepo } from './g
 describe('resolveBase', () => {
   let repo: PullRequestRepo;
   beforeAll(() => {
-    repo = pullRequestRepo({ 'db/1_init.sql': 'create table t (id int);\n' }, { 'db/2_more.sql': 'alter table t add column x int;\n' }, 3);
+    repo = pullRequestRepo(
+      { 'db/1_init.sql': 'create table t (id int);\n' },
+      { 'db/2_more.sql': 'alter table t add column x int;\n' },
+      3,
+    );
   });
   afterAll(() => rmSync(repo.root, { recursive: true, force: true }));
   const pr = () => ({ pull_request: { number: 1, base: { sha: repo.baseSha }, head: { sha: repo.headSha } } });
 
   it('uses the pull request base commit when it is in the checkout', async () => {
-    const choice = await resolveBase({ eventName: 'pull_request', payload: pr(), cwd: repo.workspace, logger: new MemoryLogger() });
+    const choice = await resolveBase({
+      eventName: 'pull_request',
+      payload: pr(),
+      cwd: repo.workspace,
+      logger: new MemoryLogger(),
+    });
     expect(choice).toMatchObject({ base: repo.baseSha });
     expect(choice.latest).toBeUndefined();
   });
@@ -22,7 +31,13 @@ describe('resolveBase', () => {
     const ws = shallowCheckout(repo);
     expect(() => git(ws, 'cat-file', '-e', `${repo.baseSha}^{commit}`)).toThrow();
     const logger = new MemoryLogger();
-    const choice = await resolveBase({ eventName: 'pull_request', payload: pr(), cwd: ws, logger, deepenSteps: [1, 2, 50] });
+    const choice = await resolveBase({
+      eventName: 'pull_request',
+      payload: pr(),
+      cwd: ws,
+      logger,
+      deepenSteps: [1, 2, 50],
+    });
     expect(choice.base).toBe(repo.baseSha);
     expect(git(ws, 'merge-base', repo.baseSha, 'HEAD')).toBe(repo.baseSha);
     expect(logger.text()).toContain('fetching it from origin');
@@ -38,20 +53,43 @@ describe('resolveBase', () => {
   });
 
   it('takes the input base (a branch name) over the event', async () => {
-    const choice = await resolveBase({ input: 'origin/main', eventName: 'pull_request', payload: pr(), cwd: repo.workspace, logger: new MemoryLogger() });
+    const choice = await resolveBase({
+      input: 'origin/main',
+      eventName: 'pull_request',
+      payload: pr(),
+      cwd: repo.workspace,
+      logger: new MemoryLogger(),
+    });
     expect(choice.base).toBe(repo.baseSha);
     expect(choice.reason).toContain('input base');
   });
 
   it('on push uses the commit before the push, and the last migration for a new branch', async () => {
-    const before = await resolveBase({ eventName: 'push', payload: { before: repo.baseSha }, cwd: repo.workspace, logger: new MemoryLogger() });
+    const before = await resolveBase({
+      eventName: 'push',
+      payload: { before: repo.baseSha },
+      cwd: repo.workspace,
+      logger: new MemoryLogger(),
+    });
     expect(before.base).toBe(repo.baseSha);
-    const created = await resolveBase({ eventName: 'push', payload: { before: '0'.repeat(40), created: true }, cwd: repo.workspace, logger: new MemoryLogger() });
+    const created = await resolveBase({
+      eventName: 'push',
+      payload: { before: '0'.repeat(40), created: true },
+      cwd: repo.workspace,
+      logger: new MemoryLogger(),
+    });
     expect(created).toMatchObject({ latest: 1 });
     expect(created.base).toBeUndefined();
   });
 
   it('on other events treats the last migration as new', async () => {
-    expect(await resolveBase({ eventName: 'workflow_dispatch', payload: {}, cwd: repo.workspace, logger: new MemoryLogger() })).toMatchObject({ latest: 1 });
+    expect(
+      await resolveBase({
+        eventName: 'workflow_dispatch',
+        payload: {},
+        cwd: repo.workspace,
+        logger: new MemoryLogger(),
+      }),
+    ).toMatchObject({ latest: 1 });
   });
 });

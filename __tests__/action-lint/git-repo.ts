@@ -9,7 +9,13 @@ export function git(cwd: string, ...args: string[]): string {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
   }).trim();
 }
 
@@ -38,7 +44,11 @@ export interface PullRequestRepo {
  * An origin with `main` (base files + `extraBaseCommits` more commits) and a PR branch adding
  * `prFiles` (and optionally editing base files), plus the merge commit `refs/pull/1/merge`.
  */
-export function pullRequestRepo(baseFiles: Record<string, string>, prFiles: Record<string, string>, extraBaseCommits = 0): PullRequestRepo {
+export function pullRequestRepo(
+  baseFiles: Record<string, string>,
+  prFiles: Record<string, string>,
+  extraBaseCommits = 0,
+): PullRequestRepo {
   const root = mkdtempSync(join(tmpdir(), 'db-action-gitrepo-'));
   const src = join(root, 'src');
   mkdirSync(src);
@@ -67,7 +77,15 @@ export function pullRequestRepo(baseFiles: Record<string, string>, prFiles: Reco
   void forkPoint;
   const origin = join(root, 'origin.git');
   git(root, 'init', '-q', '--bare', origin);
-  git(src, 'push', '-q', origin, 'main:main', 'refs/pull/1/merge:refs/pull/1/merge', 'refs/pull/1/head:refs/pull/1/head');
+  git(
+    src,
+    'push',
+    '-q',
+    origin,
+    'main:main',
+    'refs/pull/1/merge:refs/pull/1/merge',
+    'refs/pull/1/head:refs/pull/1/head',
+  );
   const workspace = join(root, 'workspace');
   git(root, 'clone', '-q', '--no-checkout', origin, workspace);
   git(workspace, 'fetch', '-q', 'origin', 'refs/pull/1/merge:refs/remotes/pull/1/merge');

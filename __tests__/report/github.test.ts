@@ -22,8 +22,12 @@ describe('annotateFindings', () => {
     expect(out).toContain(
       '::error title=db-action%3A destructive (drop-column),file=db/migrations/20240102000000_drop_email.sql,line=3,endLine=4::Drops column public.users.email, which holds data in production.%0ASuggestion: Stop reading',
     );
-    expect(out).toContain('::warning title=db-action%3A blocking-lock (create-index-non-concurrently),file=db/migrations/20240103000000_index.sql,line=1,endLine=1::');
-    expect(out).toContain('::notice title=db-action%3A data-dependent (set-not-null),file=db/migrations/20240103000000_index.sql,line=3,endLine=3::');
+    expect(out).toContain(
+      '::warning title=db-action%3A blocking-lock (create-index-non-concurrently),file=db/migrations/20240103000000_index.sql,line=1,endLine=1::',
+    );
+    expect(out).toContain(
+      '::notice title=db-action%3A data-dependent (set-not-null),file=db/migrations/20240103000000_index.sql,line=3,endLine=3::',
+    );
   });
 });
 
@@ -53,7 +57,10 @@ describe('upsertStickyComment', () => {
     const mine = (gh.comments.get(7) ?? []).filter((c) => c.body.includes(target.marker));
     expect(mine).toHaveLength(1);
     expect(mine[0]!.body).toBe(`${target.marker}\nsecond body\n`);
-    expect(gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/o/r/issues/7/comments', `PATCH /repos/o/r/issues/comments/${mine[0]!.id}`]);
+    expect(gh.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/o/r/issues/7/comments',
+      `PATCH /repos/o/r/issues/comments/${mine[0]!.id}`,
+    ]);
     // 5 comments = 3 pages of 2, then 9 comments = 5 pages: every page was read.
     expect(gh.requests.filter((r) => r.method === 'GET').length).toBe(3 + 5);
     expect(gh.requests[0]!.authorization).toBe('token test-token-123');

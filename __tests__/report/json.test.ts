@@ -6,9 +6,36 @@ describe('formatJson', () => {
     const doc = JSON.parse(formatJson(sampleReport()));
     expect(Object.keys(doc)[0]).toBe('findings');
     expect(doc.findings).toHaveLength(3);
-    expect(Object.keys(doc.findings[0])).toEqual(['file', 'line', 'endLine', 'rule', 'category', 'severity', 'message', 'suggestion']);
-    expect(Object.keys(doc.findings[1])).toEqual(['file', 'line', 'endLine', 'rule', 'category', 'severity', 'message', 'suggestion', 'evidence']);
-    expect(Object.keys(doc.findings[2])).toEqual(['file', 'line', 'endLine', 'rule', 'category', 'severity', 'message']);
+    expect(Object.keys(doc.findings[0])).toEqual([
+      'file',
+      'line',
+      'endLine',
+      'rule',
+      'category',
+      'severity',
+      'message',
+      'suggestion',
+    ]);
+    expect(Object.keys(doc.findings[1])).toEqual([
+      'file',
+      'line',
+      'endLine',
+      'rule',
+      'category',
+      'severity',
+      'message',
+      'suggestion',
+      'evidence',
+    ]);
+    expect(Object.keys(doc.findings[2])).toEqual([
+      'file',
+      'line',
+      'endLine',
+      'rule',
+      'category',
+      'severity',
+      'message',
+    ]);
     expect(doc.findings[0]).toEqual({
       file: 'db/migrations/20240102000000_drop_email.sql',
       line: 3,
@@ -48,11 +75,18 @@ describe('formatJson', () => {
         'out-of-order': 0,
       },
     });
-    expect(doc.files.map((f: { file: string; findings: number; durationMs: number }) => [f.file, f.findings, f.durationMs])).toEqual([
+    expect(
+      doc.files.map((f: { file: string; findings: number; durationMs: number }) => [f.file, f.findings, f.durationMs]),
+    ).toEqual([
       ['db/migrations/20240102000000_drop_email.sql', 1, 12],
       ['db/migrations/20240103000000_index.sql', 2, 48],
     ]);
-    expect(doc.files[1].statements[1]).toMatchObject({ line: 3, kind: 'AlterTableStmt', rewritten: ['public.users'], locks: [{ relation: 'public.users', mode: 'AccessExclusiveLock' }] });
+    expect(doc.files[1].statements[1]).toMatchObject({
+      line: 3,
+      kind: 'AlterTableStmt',
+      rewritten: ['public.users'],
+      locks: [{ relation: 'public.users', mode: 'AccessExclusiveLock' }],
+    });
     expect(doc.devDatabase).toEqual({ provider: 'local', serverVersionNum: 150010, startupMs: 830 });
     expect(doc.durationMs).toBe(1520);
     expect(doc).toMatchObject({ dir: 'db/migrations', format: 'plain', baseCount: 1, newCount: 2 });

@@ -1,13 +1,24 @@
-import { COMMENT_LIMIT, code, escapeCell, formatMarkdown, truncateMarkdown, verdictLine } from '../../src/report/markdown.js';
+import {
+  COMMENT_LIMIT,
+  code,
+  escapeCell,
+  formatMarkdown,
+  truncateMarkdown,
+  verdictLine,
+} from '../../src/report/markdown.js';
 import { bigReport, cleanReport, sampleReport } from './fixtures.js';
 
 describe('formatMarkdown', () => {
   const md = formatMarkdown(sampleReport(), { blobUrl: 'https://github.com/o/r/blob/abc123', toolVersion: '9.9.9' });
 
   it('opens with a verdict a reviewer reads at a glance', () => {
-    expect(md.split('\n')[0]).toBe('### ❌ **db-action lint: check failed** — 3 findings (failing: 1 destructive) in 2 new migrations');
+    expect(md.split('\n')[0]).toBe(
+      '### ❌ **db-action lint: check failed** — 3 findings (failing: 1 destructive) in 2 new migrations',
+    );
     expect(verdictLine(cleanReport())).toBe('✅ **db-action lint: check passed** — no findings in 2 new migrations');
-    expect(verdictLine({ ...sampleReport(), failed: false })).toBe('⚠️ **db-action lint: check passed with 3 findings** in 2 new migrations');
+    expect(verdictLine({ ...sampleReport(), failed: false })).toBe(
+      '⚠️ **db-action lint: check passed with 3 findings** in 2 new migrations',
+    );
   });
 
   it('counts findings by category, marking the ones that fail the check', () => {
@@ -20,8 +31,12 @@ describe('formatMarkdown', () => {
 
   it('has a table of migrations with statements, findings, strongest lock and time', () => {
     expect(md).toContain('| Migration | Statements | Findings | Strongest lock | Time |');
-    expect(md).toContain('| 🔴 `db/migrations/20240102000000_drop_email.sql` | 1 | 1 | AccessExclusiveLock on public.users | 12 ms |');
-    expect(md).toContain('| 🟡 `db/migrations/20240103000000_index.sql` | 2 | 2 | AccessExclusiveLock on public.users | 48 ms |');
+    expect(md).toContain(
+      '| 🔴 `db/migrations/20240102000000_drop_email.sql` | 1 | 1 | AccessExclusiveLock on public.users | 12 ms |',
+    );
+    expect(md).toContain(
+      '| 🟡 `db/migrations/20240103000000_index.sql` | 2 | 2 | AccessExclusiveLock on public.users | 48 ms |',
+    );
   });
 
   it('lists findings with links to the lines, suggestion and evidence; escapes pipes', () => {
@@ -36,8 +51,12 @@ describe('formatMarkdown', () => {
   it('puts statement-level locks in a collapsible section', () => {
     const details = md.slice(md.indexOf('<details>'), md.indexOf('</details>'));
     expect(details).toContain('<summary>Statement-level locks and timings</summary>');
-    expect(details).toContain('| 3 | `ALTER TABLE users DROP COLUMN email` | AccessExclusiveLock on public.users | – | yes | 3 ms |');
-    expect(details).toContain('| 3 | `ALTER TABLE users ALTER COLUMN name SET NOT NULL` | AccessExclusiveLock on public.users | public.users | yes | 5 ms |');
+    expect(details).toContain(
+      '| 3 | `ALTER TABLE users DROP COLUMN email` | AccessExclusiveLock on public.users | – | yes | 3 ms |',
+    );
+    expect(details).toContain(
+      '| 3 | `ALTER TABLE users ALTER COLUMN name SET NOT NULL` | AccessExclusiveLock on public.users | public.users | yes | 5 ms |',
+    );
     expect(md).toContain('db-action 9.9.9');
   });
 
@@ -55,9 +74,14 @@ describe('truncateMarkdown', () => {
   it('fits a huge report into the comment limit at a line boundary, closes <details> and says so', () => {
     const full = formatMarkdown(bigReport(3000), { runUrl: 'https://github.com/o/r/actions/runs/7' });
     expect(full.length).toBeGreaterThan(COMMENT_LIMIT);
-    const cut = formatMarkdown(bigReport(3000), { runUrl: 'https://github.com/o/r/actions/runs/7', maxLength: COMMENT_LIMIT });
+    const cut = formatMarkdown(bigReport(3000), {
+      runUrl: 'https://github.com/o/r/actions/runs/7',
+      maxLength: COMMENT_LIMIT,
+    });
     expect(cut.length).toBeLessThanOrEqual(COMMENT_LIMIT);
-    expect(cut).toContain("Report truncated** to fit GitHub's 65,536-character limit. [See the full report in the workflow run](https://github.com/o/r/actions/runs/7).");
+    expect(cut).toContain(
+      "Report truncated** to fit GitHub's 65,536-character limit. [See the full report in the workflow run](https://github.com/o/r/actions/runs/7).",
+    );
     expect(full.startsWith(cut.slice(0, cut.indexOf('\n\n> ✂️')))).toBe(true);
     const open = (cut.match(/<details>/g) ?? []).length;
     const close = (cut.match(/<\/details>/g) ?? []).length;

@@ -3,8 +3,20 @@ import type { Finding } from '../../src/lint/types.js';
 import { sampleReport } from './fixtures.js';
 
 const rules: SarifRuleInfo[] = [
-  { id: 'drop-column', category: 'destructive', defaultSeverity: 'error', summary: 'Drops a column.', docs: 'Dropping a column **loses data**.' },
-  { id: 'create-index-non-concurrently', category: 'blocking-lock', defaultSeverity: 'warning', summary: 'Builds an index without CONCURRENTLY.', docs: 'Blocks writes.' },
+  {
+    id: 'drop-column',
+    category: 'destructive',
+    defaultSeverity: 'error',
+    summary: 'Drops a column.',
+    docs: 'Dropping a column **loses data**.',
+  },
+  {
+    id: 'create-index-non-concurrently',
+    category: 'blocking-lock',
+    defaultSeverity: 'warning',
+    summary: 'Builds an index without CONCURRENTLY.',
+    docs: 'Blocks writes.',
+  },
 ];
 
 describe('SARIF', () => {
@@ -30,7 +42,14 @@ describe('SARIF', () => {
 
   it('describes the lint rules plus the engine categories, and any unknown rule a finding names', () => {
     const ids = run.tool.driver.rules.map((r) => r.id);
-    expect(ids).toEqual(['drop-column', 'create-index-non-concurrently', 'apply-error', 'history-modified', 'out-of-order', 'set-not-null']);
+    expect(ids).toEqual([
+      'drop-column',
+      'create-index-non-concurrently',
+      'apply-error',
+      'history-modified',
+      'out-of-order',
+      'set-not-null',
+    ]);
     expect(ENGINE_RULES.map((r) => r.id)).toEqual(['apply-error', 'history-modified', 'out-of-order']);
     const drop = run.tool.driver.rules[0]!;
     expect(drop).toMatchObject({
@@ -62,13 +81,18 @@ describe('SARIF', () => {
       artifactLocation: { uri: 'db/migrations/20240102000000_drop_email.sql', uriBaseId: '%SRCROOT%' },
       region: { startLine: 3, endLine: 4 },
     });
-    expect(run.results[3]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('db/migrations/dir%20with%20space/3_x.sql');
+    expect(run.results[3]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
+      'db/migrations/dir%20with%20space/3_x.sql',
+    );
     expect(first.partialFingerprints['dbActionFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
     expect(run.results[1]!.properties.evidence).toEqual(['lock: ShareLock on public.users']);
   });
 
   it('fingerprints do not depend on the line (a finding keeps its alert when lines shift)', () => {
-    const moved = buildSarif(sampleReport({ findings: [{ ...sampleReport().findings[0]!, line: 30, endLine: 31 }] }), { toolVersion: '1', rules });
+    const moved = buildSarif(sampleReport({ findings: [{ ...sampleReport().findings[0]!, line: 30, endLine: 31 }] }), {
+      toolVersion: '1',
+      rules,
+    });
     expect(moved.runs[0]!.results[0]!.partialFingerprints).toEqual(run.results[0]!.partialFingerprints);
   });
 
@@ -84,7 +108,11 @@ describe('formatSarif with the built-in rules', () => {
     const { allRules } = await import('../../src/lint/rules/index.js');
     const text = formatSarif(sampleReport({ findings: [] }), { toolVersion: '0.1.0' });
     const log = JSON.parse(text);
-    const described = log.runs[0].tool.driver.rules as { id: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[];
+    const described = log.runs[0].tool.driver.rules as {
+      id: string;
+      defaultConfiguration: { level: string };
+      shortDescription: { text: string };
+    }[];
     const ids = described.map((r) => r.id);
     expect(allRules.length).toBeGreaterThan(5);
     expect(ids).toEqual([...allRules.map((r) => r.id), 'apply-error', 'history-modified', 'out-of-order']);

@@ -8,8 +8,12 @@ describe('formatText', () => {
   it('groups findings under their file with clickable file:line, severity, category, rule, message, suggestion, evidence', () => {
     const out = formatText(sampleReport(), { color: false });
     const lines = out.split('\n');
-    const fileA = lines.findIndex((l) => l.includes('db/migrations/20240102000000_drop_email.sql') && l.includes('1 statement'));
-    const fileB = lines.findIndex((l) => l.includes('db/migrations/20240103000000_index.sql') && l.includes('2 statements'));
+    const fileA = lines.findIndex(
+      (l) => l.includes('db/migrations/20240102000000_drop_email.sql') && l.includes('1 statement'),
+    );
+    const fileB = lines.findIndex(
+      (l) => l.includes('db/migrations/20240103000000_index.sql') && l.includes('2 statements'),
+    );
     expect(fileA).toBeGreaterThanOrEqual(0);
     expect(fileB).toBeGreaterThan(fileA);
     const a = lines.slice(fileA, fileB).join('\n');
@@ -19,7 +23,9 @@ describe('formatText', () => {
     // No evidence on the finding: the statement's observed lock is shown instead.
     expect(a).toContain('evidence: lock: AccessExclusiveLock on public.users');
     const b = lines.slice(fileB).join('\n');
-    expect(b).toContain('db/migrations/20240103000000_index.sql:1  warning  blocking-lock  create-index-non-concurrently');
+    expect(b).toContain(
+      'db/migrations/20240103000000_index.sql:1  warning  blocking-lock  create-index-non-concurrently',
+    );
     expect(b).toContain('evidence: lock: ShareLock on public.users');
     expect(b).toContain('db/migrations/20240103000000_index.sql:3  notice  data-dependent  set-not-null');
     expect(b).toContain('evidence: rewrote: public.users');

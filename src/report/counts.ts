@@ -2,7 +2,14 @@
  * Numbers every reporter shows: findings per severity and per category, which findings crossed the
  * fail-on threshold, and the strongest lock a statement took. Pure functions over a LintReport.
  */
-import { CATEGORIES, type Category, type Finding, type LintReport, type ObservedLock, type Severity } from '../lint/types.js';
+import {
+  CATEGORIES,
+  type Category,
+  type Finding,
+  type LintReport,
+  type ObservedLock,
+  type Severity,
+} from '../lint/types.js';
 
 export interface ReportCounts {
   readonly total: number;

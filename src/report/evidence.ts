@@ -25,7 +25,10 @@ export function evidenceFor(finding: Finding, file: FileReport | undefined): str
 }
 
 /** Findings grouped by file, in report order (files of the report first, then any other file named by a finding). */
-export function groupByFile(findings: readonly Finding[], files: readonly FileReport[]): { file: string; report?: FileReport; findings: Finding[] }[] {
+export function groupByFile(
+  findings: readonly Finding[],
+  files: readonly FileReport[],
+): { file: string; report?: FileReport; findings: Finding[] }[] {
   const groups = new Map<string, { file: string; report?: FileReport; findings: Finding[] }>();
   for (const f of files) groups.set(f.file, { file: f.file, report: f, findings: [] });
   for (const f of findings) {

@@ -29,7 +29,12 @@ export function annotationMessage(f: Finding): string {
 /** One workflow annotation per finding, at its file and line span. Returns how many were written. */
 export function annotateFindings(findings: readonly Finding[]): number {
   for (const f of findings) {
-    const props: core.AnnotationProperties = { title: annotationTitle(f), file: f.file, startLine: f.line, endLine: Math.max(f.line, f.endLine) };
+    const props: core.AnnotationProperties = {
+      title: annotationTitle(f),
+      file: f.file,
+      startLine: f.line,
+      endLine: Math.max(f.line, f.endLine),
+    };
     const msg = annotationMessage(f);
     if (f.severity === 'error') core.error(msg, props);
     else if (f.severity === 'warning') core.warning(msg, props);
@@ -81,11 +86,26 @@ export type StickyCommentResult =
  * The body is truncated to GitHub's comment limit. A read-only token (fork PR) or any other API
  * failure is logged as a warning and returned as `skipped`: commenting never fails the check.
  */
-export async function upsertStickyComment(octokit: Octokit, target: StickyCommentTarget, markdown: string, logger: Logger, runUrl?: string): Promise<StickyCommentResult> {
-  const body = truncateMarkdown(markdown.startsWith(target.marker) ? markdown : `${target.marker}\n${markdown}`, COMMENT_LIMIT, runUrl);
+export async function upsertStickyComment(
+  octokit: Octokit,
+  target: StickyCommentTarget,
+  markdown: string,
+  logger: Logger,
+  runUrl?: string,
+): Promise<StickyCommentResult> {
+  const body = truncateMarkdown(
+    markdown.startsWith(target.marker) ? markdown : `${target.marker}\n${markdown}`,
+    COMMENT_LIMIT,
+    runUrl,
+  );
   const { owner, repo, issueNumber } = target;
   try {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: issueNumber,
+      per_page: 100,
+    });
     const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(target.marker));
     if (mine) {
       const r = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
@@ -104,7 +124,9 @@ export async function upsertStickyComment(octokit: Octokit, target: StickyCommen
       return { action: 'skipped', reason: 'read-only token' };
     }
     const status = (e as { status?: unknown }).status;
-    logger.warn(`Could not write the pull request comment${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${e instanceof Error ? e.message : String(e)}`);
+    logger.warn(
+      `Could not write the pull request comment${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return { action: 'skipped', reason: 'api error' };
   }
 }
@@ -117,7 +139,10 @@ export interface GithubReportOptions {
   readonly comment?: { readonly octokit: Octokit; readonly target: StickyCommentTarget; readonly runUrl?: string };
 }
 
-export async function reportToGithub(report: LintReport, options: GithubReportOptions): Promise<{ annotations: number; summary: boolean; comment?: StickyCommentResult }> {
+export async function reportToGithub(
+  report: LintReport,
+  options: GithubReportOptions,
+): Promise<{ annotations: number; summary: boolean; comment?: StickyCommentResult }> {
   const annotations = annotateFindings(report.findings);
   let summary = false;
   try {
@@ -125,6 +150,14 @@ export async function reportToGithub(report: LintReport, options: GithubReportOp
   } catch (e) {
     options.logger.warn(`Could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const comment = options.comment ? await upsertStickyComment(options.comment.octokit, options.comment.target, options.markdown, options.logger, options.comment.runUrl) : undefined;
+  const comment = options.comment
+    ? await upsertStickyComment(
+        options.comment.octokit,
+        options.comment.target,
+        options.markdown,
+        options.logger,
+        options.comment.runUrl,
+      )
+    : undefined;
   return { annotations, summary, comment };
 }

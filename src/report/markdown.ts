@@ -96,7 +96,9 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
       if (counts.byCategory[c] === 0) continue;
       out.push(`| ${CATEGORY_ICON[c]} ${c} | ${counts.byCategory[c]} | ${report.failOn.includes(c) ? 'yes' : ''} |`);
     }
-    const sev = (['error', 'warning', 'notice'] as const).filter((s) => counts.bySeverity[s] > 0).map((s) => `${SEVERITY_ICON[s]} ${plural(counts.bySeverity[s], s)}`);
+    const sev = (['error', 'warning', 'notice'] as const)
+      .filter((s) => counts.bySeverity[s] > 0)
+      .map((s) => `${SEVERITY_ICON[s]} ${plural(counts.bySeverity[s], s)}`);
     out.push('', `By severity: ${sev.join(' · ')}`, '');
   }
 
@@ -108,7 +110,9 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
       const lock = g.report ? strongestLock(g.report.statements.flatMap((s) => s.locks)) : undefined;
       const time = g.report ? formatDuration(g.report.durationMs) : '–';
       const icon = g.findings.length === 0 ? '✅' : g.findings.some((f) => f.severity === 'error') ? '🔴' : '🟡';
-      out.push(`| ${icon} ${code(g.file)} | ${statements} | ${g.findings.length} | ${lock ? escapeCell(formatLock(lock)) : '–'} | ${time} |`);
+      out.push(
+        `| ${icon} ${code(g.file)} | ${statements} | ${g.findings.length} | ${lock ? escapeCell(formatLock(lock)) : '–'} | ${time} |`,
+      );
     }
     out.push('');
   }
@@ -118,7 +122,9 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
     out.push(`#### ${code(g.file)}`, '');
     if (g.report?.note) out.push(`> ℹ️ ${escapeCell(g.report.note)}`, '');
     for (const f of g.findings) {
-      out.push(`- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${f.category} · ${code(f.rule)} · ${link(options, f.file, f.line, f.endLine)}  `);
+      out.push(
+        `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${f.category} · ${code(f.rule)} · ${link(options, f.file, f.line, f.endLine)}  `,
+      );
       out.push(`  ${escapeCell(f.message)}`);
       if (f.suggestion) out.push(`  > 💡 ${escapeCell(f.suggestion)}`);
       const ev = evidenceFor(f, g.report);
@@ -131,14 +137,21 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
   if (traced.length > 0) {
     out.push('<details><summary>Statement-level locks and timings</summary>', '');
     for (const file of traced) {
-      out.push(`**${code(file.file)}**`, '', '| Line | Statement | Locks held (existing relations) | Rewrote | In tx | Time |', '|---:|---|---|---|:---:|---:|');
+      out.push(
+        `**${code(file.file)}**`,
+        '',
+        '| Line | Statement | Locks held (existing relations) | Rewrote | In tx | Time |',
+        '|---:|---|---|---|:---:|---:|',
+      );
       for (const s of file.statements) {
         const sql = s.sql.replace(/\s+/g, ' ').trim();
         const short = sql.length > 60 ? `${sql.slice(0, 57)}…` : sql;
         const locks = s.locks.length ? s.locks.map((l) => escapeCell(formatLock(l))).join('<br>') : '–';
         const rewrote = s.rewritten.length ? s.rewritten.map(escapeCell).join('<br>') : '–';
         const err = (s.error ? ` ⚠️ ${escapeCell(s.error)}` : '') + (s.note ? ` ℹ️ ${escapeCell(s.note)}` : '');
-        out.push(`| ${s.line} | ${code(short || s.kind)}${err} | ${locks} | ${rewrote} | ${s.transactional ? 'yes' : 'no'} | ${formatDuration(s.durationMs)} |`);
+        out.push(
+          `| ${s.line} | ${code(short || s.kind)}${err} | ${locks} | ${rewrote} | ${s.transactional ? 'yes' : 'no'} | ${formatDuration(s.durationMs)} |`,
+        );
       }
       out.push('');
     }

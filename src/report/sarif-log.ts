@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Category, LintReport, Severity } from '../lint/types.js';
 
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
 export const TOOL_NAME = 'db-action';
 export const TOOL_URI = 'https://github.com/db-action/db-action';
@@ -99,7 +100,13 @@ export function buildSarif(report: LintReport, options: BuildSarifOptions) {
   for (const r of ENGINE_RULES) add(r);
   // A finding whose rule is unknown still gets a descriptor, so every ruleIndex is valid.
   for (const f of report.findings)
-    add({ id: f.rule, category: f.category, defaultSeverity: f.severity, summary: `${f.category}: ${f.rule}`, docs: '' });
+    add({
+      id: f.rule,
+      category: f.category,
+      defaultSeverity: f.severity,
+      summary: `${f.category}: ${f.rule}`,
+      docs: '',
+    });
 
   const results = report.findings.map((f) => {
     const text = f.suggestion ? `${f.message}\nSuggestion: ${f.suggestion}` : f.message;
@@ -118,7 +125,11 @@ export function buildSarif(report: LintReport, options: BuildSarifOptions) {
         },
       ],
       partialFingerprints: { 'dbActionFinding/v1': fingerprint },
-      properties: { category: f.category, severity: f.severity, ...(f.evidence?.length ? { evidence: [...f.evidence] } : {}) },
+      properties: {
+        category: f.category,
+        severity: f.severity,
+        ...(f.evidence?.length ? { evidence: [...f.evidence] } : {}),
+      },
     };
   });
 

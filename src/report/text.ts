@@ -25,7 +25,8 @@ const ANSI = {
 type Style = keyof typeof ANSI;
 
 function painter(color: boolean) {
-  return (text: string, ...styles: Style[]): string => (color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text);
+  return (text: string, ...styles: Style[]): string =>
+    color && styles.length > 0 ? `${styles.map((s) => ANSI[s]).join('')}${text}${ANSI.reset}` : text;
 }
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', notice: 'cyan' };
@@ -38,13 +39,20 @@ export function formatText(report: LintReport, options: TextOptions): string {
   for (const g of groups) {
     const meta: string[] = [];
     if (g.report) meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
-    const mark = g.findings.length === 0 ? paint('✓', 'green') : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
-    lines.push(`${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`);
+    const mark =
+      g.findings.length === 0
+        ? paint('✓', 'green')
+        : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+    lines.push(
+      `${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`,
+    );
     if (g.report?.note) lines.push(`  ${paint('note:', 'dim')} ${g.report.note}`);
     for (const f of g.findings) {
       const where = `${f.file}:${f.line}`;
       const span = f.endLine > f.line ? paint(` (lines ${f.line}-${f.endLine})`, 'dim') : '';
-      lines.push(`  ${where}${span}  ${paint(f.severity, SEVERITY_STYLE[f.severity], 'bold')}  ${f.category}  ${paint(f.rule, 'dim')}`);
+      lines.push(
+        `  ${where}${span}  ${paint(f.severity, SEVERITY_STYLE[f.severity], 'bold')}  ${f.category}  ${paint(f.rule, 'dim')}`,
+      );
       lines.push(`    ${f.message}`);
       if (f.suggestion) lines.push(`    ${paint('suggestion:', 'green')} ${f.suggestion}`);
       for (const e of evidenceFor(f, g.report)) lines.push(`    ${paint('evidence:', 'dim')} ${e}`);
@@ -57,7 +65,10 @@ export function formatText(report: LintReport, options: TextOptions): string {
     .filter((s) => counts.bySeverity[s] > 0)
     .map((s) => paint(plural(counts.bySeverity[s], s), SEVERITY_STYLE[s]));
   const db = report.devDatabase;
-  const pg = db.serverVersionNum > 0 ? ` PostgreSQL ${Math.floor(db.serverVersionNum / 10000)}.${db.serverVersionNum % 10000}` : '';
+  const pg =
+    db.serverVersionNum > 0
+      ? ` PostgreSQL ${Math.floor(db.serverVersionNum / 10000)}.${db.serverVersionNum % 10000}`
+      : '';
   lines.push(
     `${plural(counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''} in ${plural(report.newCount, 'new migration')}` +
       ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${formatDuration(db.startupMs)}` +
