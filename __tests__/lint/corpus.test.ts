@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { withClient } from '../../src/db/client.js';
+import { DbActionError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { lint } from '../../src/lint/index.js';
 import type { LintReport } from '../../src/lint/types.js';
@@ -72,5 +74,38 @@ describe('corpora replay (latest 3 as new)', () => {
     expect(errs[0]?.message).toMatch(/schema "measure" does not exist/);
     expect(errs[0]?.line).toBeGreaterThan(1);
     expect(report.files.every((f) => f.statements.length === 0)).toBe(true);
+  });
+});
+
+describe('cancellation', () => {
+  it('an abort during the base replay rejects with a DbActionError and drops the dev database', async () => {
+    const logger = new MemoryLogger();
+    const controller = new AbortController();
+    const running = lint({
+      dir: '../shared/corpus/trigger-dev-prisma',
+      cwd: repoRoot,
+      latest: 3,
+      devUrl: testServerUrl(),
+      devProvider: 'url',
+      logger,
+      signal: controller.signal,
+    });
+    // abort once the replay is under way
+    const started = Date.now();
+    while (!logger.lines.some((l) => l.message.startsWith('dev database:')) && Date.now() - started < 30000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DbActionError);
+    expect((err as DbActionError).message).toMatch(/cancelled/);
+    expect(logger.text()).not.toMatch(/replayed \d+ base/); // it stopped mid-replay
+    const name = /created dev database (\S+)/.exec(logger.text())?.[1];
+    expect(name).toBeDefined();
+    const exists = await withClient(testServerUrl(), (c) =>
+      c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]),
+    );
+    expect(exists.rowCount).toBe(0);
   });
 });
