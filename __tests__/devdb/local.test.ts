@@ -1,10 +1,12 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { withClient } from '../../src/db/client.js';
 import { findPostgresInstallations } from '../../src/devdb/binaries.js';
 import { startLocal, type LocalServer } from '../../src/devdb/local.js';
 import { portAcceptsConnections } from '../../src/devdb/ports.js';
-import { isRoot } from '../../src/devdb/runAs.js';
+import { canTraverse, isRoot, serverUser } from '../../src/devdb/runAs.js';
 import { liveCount } from '../../src/devdb/teardown.js';
 import { MemoryLogger } from '../../src/logger.js';
 
@@ -115,6 +117,25 @@ describe('local provider', () => {
       expect(inB).toEqual({ t: null });
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  (isRoot() ? it : it.skip)('as root, with a TMPDIR the server user cannot reach, falls back to /tmp', async () => {
+    const runAs = serverUser()!;
+    const privateTmp = mkdtempSync(join(tmpdir(), 'db-action-private-')); // 0700, owned by root
+    expect(canTraverse(privateTmp, runAs)).toBe(false);
+    expect(canTraverse('/tmp', runAs)).toBe(true);
+    const logger = new MemoryLogger();
+    try {
+      const db = await startLocal({ logger, tmpDir: privateTmp });
+      try {
+        expect(db.cluster.dir.startsWith('/tmp/db-action-pg-')).toBe(true);
+        expect(logger.text()).toMatch(/is not reachable by user .*; using \/tmp/);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      rmSync(privateTmp, { recursive: true, force: true });
     }
   });
 });

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../logger.js';
 import { freePort } from './ports.js';
-import { serverUser, spawnIdentity, type RunAs } from './runAs.js';
+import { canTraverse, serverUser, spawnIdentity, type RunAs } from './runAs.js';
 
 /** Settings that trade durability for speed: the data is thrown away anyway. */
 export const FAST_SERVER_SETTINGS: readonly string[] = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
@@ -40,6 +40,8 @@ export interface ClusterOptions {
   readonly logger: Logger;
   /** Prefix of the temp directory name. */
   readonly label?: string;
+  /** Where to create the temp directory. Default `os.tmpdir()`. */
+  readonly tmpDir?: string;
 }
 
 const READY = /database system is ready to accept connections/;
@@ -173,7 +175,20 @@ function startPostmaster(
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { bindir, logger } = options;
   const runAs = serverUser();
-  const dir = await mkdtemp(join(tmpdir(), `${options.label ?? 'db-action-pg'}-`));
+  let parent = options.tmpDir ?? tmpdir();
+  if (runAs) {
+    if (!canTraverse(bindir, runAs)) {
+      throw new Error(
+        `running as root, PostgreSQL must run as user ${runAs.user}, who cannot reach ${bindir} (a parent directory is not world-executable)`,
+      );
+    }
+    // e.g. TMPDIR under /root: the server user could not reach its own data directory.
+    if (!canTraverse(parent, runAs)) {
+      logger.debug(`${parent} is not reachable by user ${runAs.user}; using /tmp for the dev database`);
+      parent = '/tmp';
+    }
+  }
+  const dir = await mkdtemp(join(parent, `${options.label ?? 'db-action-pg'}-`));
   const dataDir = join(dir, 'data');
   let postmaster: Postmaster | undefined;
   try {

@@ -22,6 +22,8 @@ export interface LocalOptions {
   readonly logger: Logger;
   /** Use these binaries instead of searching (embedded fallback, tests). */
   readonly binaries?: PostgresBinaries;
+  /** Where the server's temp directory goes. Default `os.tmpdir()`. */
+  readonly tmpDir?: string;
 }
 
 export async function startLocal(options: LocalOptions): Promise<LocalServer> {
@@ -38,7 +40,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
       `PostgreSQL ${options.postgresVersion} is not installed locally; using ${binaries.version} from ${binaries.bindir}`,
     );
   }
-  const cluster = await startCluster({ bindir: binaries.bindir, logger, label: 'db-action-pg' });
+  const cluster = await startCluster({
+    bindir: binaries.bindir,
+    logger,
+    label: 'db-action-pg',
+    tmpDir: options.tmpDir,
+  });
   const untrack = track({
     description: `local postgres pid ${cluster.pid}`,
     close: () => cluster.close(),

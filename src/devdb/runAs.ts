@@ -2,7 +2,8 @@
  * PostgreSQL refuses to run as root. When this process is root (containers, some CI images), servers
  * run as an unprivileged user instead: `postgres` if it exists, else `nobody`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export interface RunAs {
   readonly user: string;
@@ -49,4 +50,32 @@ export function serverUser(): RunAs | undefined {
 /** spawn() options that run a child as `runAs` (nothing when undefined). */
 export function spawnIdentity(runAs: RunAs | undefined): { uid?: number; gid?: number } {
   return runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
+}
+
+/**
+ * Whether `runAs` can reach `path` (execute permission on every ancestor directory). When this is
+ * false, a server started as that user fails with "permission denied" on its binaries or data dir.
+ */
+export function canTraverse(path: string, runAs: RunAs): boolean {
+  let dir = resolve(path);
+  for (;;) {
+    let s;
+    try {
+      s = statSync(dir);
+    } catch {
+      return false;
+    }
+    if (s.isDirectory()) {
+      const ok =
+        s.uid === runAs.uid
+          ? (s.mode & 0o100) !== 0
+          : s.gid === runAs.gid
+            ? (s.mode & 0o010) !== 0
+            : (s.mode & 0o001) !== 0;
+      if (!ok) return false;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return true;
+    dir = parent;
+  }
 }
