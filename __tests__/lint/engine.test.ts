@@ -288,6 +288,34 @@ describe('tracing new migrations', () => {
   });
 });
 
+describe('built-in rules', () => {
+  it('judge traced statements: drops, CASCADE victims, dynamic drops and a rewrite; new objects are exempt', async () => {
+    const root = repo(BASE, {
+      'db/migrations/30_change.sql': [
+        'CREATE TABLE audit (id int, note text);',
+        'ALTER TABLE audit ALTER COLUMN id TYPE bigint;',
+        'DROP TABLE audit;',
+        'ALTER TABLE users ADD COLUMN score float8 NOT NULL DEFAULT random();',
+        'DROP TABLE orders CASCADE;',
+        "DO $$ BEGIN EXECUTE 'DROP TABLE users'; END $$;",
+        '',
+      ].join('\n'),
+    });
+    const report = await run(root, { rules: undefined });
+    const byLine = new Map<number, string[]>();
+    for (const f of report.findings) byLine.set(f.line, [...(byLine.get(f.line) ?? []), `${f.category}/${f.rule}`]);
+    // lines 1-3 touch a table created in the same change: nothing
+    expect([1, 2, 3].flatMap((l) => byLine.get(l) ?? [])).toEqual([]);
+    expect(byLine.get(4)).toEqual(expect.arrayContaining(['table-rewrite/table-rewrite']));
+    expect(byLine.get(5)).toEqual(expect.arrayContaining(['destructive/drop-table']));
+    expect((byLine.get(5) ?? []).some((r) => r.startsWith('destructive/') && r !== 'destructive/drop-table')).toBe(
+      true,
+    );
+    expect((byLine.get(6) ?? []).some((r) => r.startsWith('destructive/'))).toBe(true);
+    expect(report.failed).toBe(true);
+  });
+});
+
 describe('configuration', () => {
   const DROP = {
     'db/migrations/30_drop.sql':
