@@ -40,7 +40,7 @@ export async function exists(url: string, relation: string): Promise<boolean> {
   return r[0]?.ok ?? false;
 }
 
-export interface HistoryRowLite {
+export type HistoryRowLite = {
   key: string;
   status: string;
   statements_done: number;
@@ -49,7 +49,7 @@ export interface HistoryRowLite {
   checksum: string;
   applied_by: string | null;
   execution_ms: number | null;
-}
+};
 
 export async function historyRows(url: string, table = 'db_action.schema_migrations'): Promise<HistoryRowLite[]> {
   return rows<HistoryRowLite>(url, `SELECT * FROM ${table} ORDER BY key`);

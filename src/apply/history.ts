@@ -203,16 +203,13 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name
     );
   }
 
-  /** Marks a non-transactional migration as running from `statementsDone` (autocommit). */
-  async markRunning(client: pg.Client, entry: HistoryEntry, appliedBy: string, statementsDone: number, doneChecksum: string): Promise<void> {
-    await client.query(
-      `INSERT INTO ${this.qualified} (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
-VALUES ($1, $2, $3, $4, $5, $6, 'running', clock_timestamp(), NULL, current_user || ' (' || $7 || ')', NULL, NULL, $8, $9)
+  /** SQL marking a non-transactional migration as running from `statementsDone` (autocommit; literals inlined). */
+  markRunningSql(entry: HistoryEntry, appliedBy: string, statementsDone: number, doneChecksum: string): string {
+    return `INSERT INTO ${this.qualified} AS h (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
+VALUES (${literal(historyKey(entry))}, ${literal(entry.version)}, ${literal(entry.name)}, ${entry.repeatable}, ${literal(entry.file)}, ${literal(entry.checksum)}, 'running', clock_timestamp(), NULL, current_user || ' (' || ${literal(appliedBy)} || ')', NULL, NULL, ${literal(statementsDone)}, ${literal(doneChecksum)})
 ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, file = EXCLUDED.file, checksum = EXCLUDED.checksum,
   status = 'running', applied_at = EXCLUDED.applied_at, execution_ms = NULL, applied_by = EXCLUDED.applied_by,
-  error = NULL, failed_statement = NULL, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum`,
-      [historyKey(entry), entry.version, entry.name, entry.repeatable, entry.file, entry.checksum, appliedBy, statementsDone, doneChecksum],
-    );
+  error = NULL, failed_statement = NULL, statements_done = EXCLUDED.statements_done, done_checksum = EXCLUDED.done_checksum`;
   }
 
   /** Records that statements 0..done-1 of a non-transactional migration are done. */
@@ -224,12 +221,10 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name
     ]);
   }
 
-  /** Finishes a non-transactional migration. */
-  async markApplied(client: pg.Client, entry: HistoryEntry, executionMs: number, statementsDone: number, doneChecksum: string): Promise<void> {
-    await client.query(
-      `UPDATE ${this.qualified} SET status = 'applied', execution_ms = $2, statements_done = $3, done_checksum = $4, error = NULL, failed_statement = NULL,
-  checksum = $5, applied_at = clock_timestamp() WHERE key = $1`,
-      [historyKey(entry), Math.round(executionMs), statementsDone, doneChecksum, entry.checksum],
-    );
+  /** SQL finishing a non-transactional migration (literals inlined). */
+  markAppliedSql(entry: HistoryEntry, executionMs: number, statementsDone: number, doneChecksum: string): string {
+    return `UPDATE ${this.qualified} SET status = 'applied', execution_ms = ${literal(executionMs)}, statements_done = ${literal(statementsDone)},
+  done_checksum = ${literal(doneChecksum)}, error = NULL, failed_statement = NULL, checksum = ${literal(entry.checksum)}, applied_at = clock_timestamp()
+WHERE key = ${literal(historyKey(entry))}`;
   }
 }

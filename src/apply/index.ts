@@ -19,6 +19,7 @@ import { acquireLock, lockKeys, releaseLock } from './lock.js';
 import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
 import { scrubbedCause } from './pg-errors.js';
 import { isTransactionalFile, runNonTransactional, runTransactional, runVerify, type ExecutableMigration, type RunnerContext } from './runner.js';
+import { mayNeedStatements } from './screen.js';
 import { ApplySession } from './session.js';
 import type {
   ApplyOptions,
@@ -155,19 +156,23 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     for (const p of plan.baseline) setResult(resultOf(p, 'baseline'), historyKey(p.migration));
     for (const p of plan.run) setResult(resultOf(p, 'pending'), historyKey(p.migration));
 
-    // Parse everything that will run before running anything: a syntax error stops the run up front.
+    // Parse up front every file that may need its statements (non-transactional statements, its own
+    // BEGIN/COMMIT, directives; see screen.ts): their syntax errors stop the run before anything runs.
+    // The others run as their raw text in one round trip and are parsed only if they fail.
     const exes: ExecutableMigration[] = [];
     for (const p of plan.run) {
-      const parsed = await parseSql(p.migration.upSql, { file: p.file, firstLine: p.migration.upStartLine });
-      const exe = { planned: p, parsed };
+      const m = p.migration;
+      const parse = () => parseSql(m.upSql, { file: p.file, firstLine: m.upStartLine });
+      const parsed = m.transaction === 'none' || verify || mayNeedStatements(m.upSql) ? await parse() : undefined;
+      const exe: ExecutableMigration = { planned: p, parsed, parse, transactional: isTransactionalFile(m.transaction, parsed) };
       exes.push(exe);
-      setResult(resultOf(p, 'pending', { transactional: isTransactionalFile(exe) }), historyKey(p.migration));
+      setResult(resultOf(p, 'pending', { transactional: exe.transactional }), historyKey(m));
     }
 
     if (plan.run.length === 0 && plan.baseline.length === 0) logger.info(`database is up to date (${directory.migrations.length} migrations)`);
     if (dryRun) {
       for (const p of plan.baseline) logger.info(`would record ${p.file} as baseline`);
-      for (const e of exes) logger.info(`would apply ${e.planned.file}${isTransactionalFile(e) ? '' : ' (statement by statement, no transaction)'}`);
+      for (const e of exes) logger.info(`would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`);
       return finish();
     }
 
@@ -184,7 +189,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       const outcomes = await runVerify(ctx, exes);
       for (const o of outcomes) {
         setResult(
-          resultOf(o.exe.planned, o.status, { transactional: isTransactionalFile(o.exe), durationMs: o.durationMs, error: o.error?.format() }),
+          resultOf(o.exe.planned, o.status, { transactional: o.exe.transactional, durationMs: o.durationMs, error: o.error?.format() }),
           historyKey(o.exe.planned.migration),
         );
         if (o.status === 'verified') logger.info(`verified ${o.exe.planned.file} (${formatDuration(o.durationMs ?? 0)}, rolled back)`);
@@ -210,7 +215,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
 
     for (const exe of exes) {
       const p = exe.planned;
-      const transactional = isTransactionalFile(exe);
+      const transactional = exe.transactional;
       const key = historyKey(p.migration);
       if (p.action === 'retry') {
         logger.info(

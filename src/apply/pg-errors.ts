@@ -44,6 +44,8 @@ export interface MigrationErrorContext {
   readonly file: string;
   /** The statement that failed, when known. */
   readonly statement?: Pick<Statement, 'text' | 'startLine' | 'index'>;
+  /** File line/column of the error when already known (overrides the statement and the error's position). */
+  readonly at?: { readonly line: number; readonly column?: number };
   /** Whether the file runs in one transaction (decides what the hint says was kept). */
   readonly transactional: boolean;
   /** Scrubs secrets. */
@@ -66,7 +68,8 @@ export function migrationError(e: unknown, ctx: MigrationErrorContext): DbAction
   let line = ctx.statement?.startLine;
   let column: number | undefined;
   const pos = pe.position ? Number(pe.position) : NaN;
-  if (ctx.statement && Number.isInteger(pos) && pos > 0) ({ line, column } = positionInStatement(ctx.statement, pos));
+  if (ctx.at) ({ line, column } = ctx.at);
+  else if (ctx.statement && Number.isInteger(pos) && pos > 0) ({ line, column } = positionInStatement(ctx.statement, pos));
   const kept = ctx.transactional
     ? 'the migration was rolled back: nothing of it was applied'
     : 'the statements before this one stay applied (recorded in the history): a rerun resumes at this statement';

@@ -39,7 +39,12 @@ export interface RunnerContext {
 
 export interface ExecutableMigration {
   readonly planned: PlannedMigration;
-  readonly parsed: ParsedMigration;
+  /** Statements: parsed up front when the file may need them (see screen.ts), else on first failure. */
+  parsed: ParsedMigration | undefined;
+  /** Whether the file runs in one transaction. */
+  readonly transactional: boolean;
+  /** Parses the file (cached). Throws DbActionError on a syntax error. */
+  readonly parse: () => Promise<ParsedMigration>;
 }
 
 export interface RunOutcome {
@@ -48,10 +53,16 @@ export interface RunOutcome {
   readonly resumedFrom?: number;
 }
 
-/** Whether the file runs in one transaction. */
-export function isTransactionalFile(exe: ExecutableMigration): boolean {
-  if (exe.planned.migration.transaction === 'none' || exe.parsed.txMode === 'none') return false;
-  return exe.parsed.statements.every((s) => s.transactional);
+/** Whether a file runs in one transaction: not when its format or directive says so, or a statement cannot. */
+export function isTransactionalFile(transaction: 'auto' | 'none', parsed: ParsedMigration | undefined): boolean {
+  if (transaction === 'none' || parsed?.txMode === 'none') return false;
+  return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
+
+/** Statements of a file (parsing it when not done yet). */
+async function statementsOf(exe: ExecutableMigration): Promise<readonly Statement[]> {
+  exe.parsed ??= await exe.parse();
+  return exe.parsed.statements;
 }
 
 function normalise(text: string): string {
@@ -84,10 +95,16 @@ export function timeoutSql(ctx: Pick<RunnerContext, 'lockTimeoutMs' | 'statement
 class StatementFailure extends Error {
   readonly original: unknown;
   readonly statement: Statement | undefined;
-  constructor(original: unknown, statement: Statement | undefined) {
+  /** Where in the file, when known without a statement offset (raw-text runs). */
+  readonly at: { line: number; column?: number } | undefined;
+  /** A better error to report instead (the file does not parse). */
+  readonly replacement: DbActionError | undefined;
+  constructor(original: unknown, statement: Statement | undefined, at?: { line: number; column?: number }, replacement?: DbActionError) {
     super(pgError(original).message ?? 'failed');
     this.original = original;
     this.statement = statement;
+    this.at = at;
+    this.replacement = replacement;
   }
 }
 
@@ -102,28 +119,70 @@ function locate(parts: readonly { offset: number; statement: Statement }[], sql:
   return { statement: found.statement, position: within };
 }
 
+/**
+ * A failure of a raw-text run: the error position (characters into `prefix + upSql`) becomes a file
+ * line and column; the file is parsed now to name the statement (a file that does not parse reports
+ * the parser's error instead).
+ */
+async function rawFailure(exe: ExecutableMigration, e: unknown, prefix: string): Promise<StatementFailure> {
+  let parsed: ParsedMigration | undefined;
+  try {
+    parsed = exe.parsed ?? (await exe.parse());
+    exe.parsed = parsed;
+  } catch (parseError) {
+    if (parseError instanceof DbActionError) return new StatementFailure(e, undefined, undefined, parseError);
+  }
+  const pos = Number(pgError(e).position);
+  if (!Number.isInteger(pos) || pos <= 0) return new StatementFailure(e, undefined);
+  const offset = pos - 1 - [...prefix].length;
+  const chars = [...exe.planned.migration.upSql];
+  if (offset < 0 || offset > chars.length) return new StatementFailure(e, undefined);
+  const lines = chars.slice(0, offset).join('').split('\n');
+  const line = exe.planned.migration.upStartLine + lines.length - 1;
+  const column = [...(lines[lines.length - 1] ?? '')].length + 1;
+  const statement = parsed?.statements.find((st) => st.startLine <= line && line <= st.endLine);
+  return new StatementFailure(e, statement, { line, column });
+}
+
+function lastCommand(result: unknown): string | undefined {
+  const last = (Array.isArray(result) ? result[result.length - 1] : result) as { command?: string } | undefined;
+  return last?.command;
+}
+
 async function rollbackQuietly(ctx: RunnerContext): Promise<void> {
   if (ctx.session.lost) return;
   await ctx.session.client.query('ROLLBACK').catch(() => undefined);
 }
 
-/** Runs a transactional file's statements and its history row in one transaction. Throws StatementFailure. */
+/**
+ * Runs a transactional file and its history row in one transaction. Fast: one multi-statement query
+ * (the raw file text when it was not parsed, else its statements without BEGIN/COMMIT); per statement:
+ * one query each, so a failure names its statement. Throws StatementFailure.
+ */
 async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, perStatement: boolean, commit: boolean): Promise<void> {
-  const statements = exe.parsed.statements.filter((s) => !s.transactionControl);
   const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
   const finish = commit ? 'COMMIT' : 'ROLLBACK';
   const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
   if (!perStatement) {
-    let sql = begin;
-    const parts: { offset: number; statement: Statement }[] = [];
-    for (const s of statements) {
-      parts.push({ offset: sql.length, statement: s });
-      sql += `${s.text}\n;\n`;
+    let sql: string;
+    let parts: { offset: number; statement: Statement }[] | undefined;
+    if (exe.parsed === undefined) {
+      sql = `${begin}${exe.planned.migration.upSql}\n;\n${record}${finish}`;
+    } else {
+      sql = begin;
+      parts = [];
+      for (const s of exe.parsed.statements) {
+        if (s.transactionControl) continue;
+        parts.push({ offset: sql.length, statement: s });
+        sql += `${s.text}\n;\n`;
+      }
+      sql += `${record}${finish}`;
     }
-    sql += `${record}${finish}`;
+    let result: unknown;
     try {
-      await ctx.session.query(sql);
+      result = await ctx.session.query(sql);
     } catch (e) {
+      if (!parts) throw await rawFailure(exe, e, begin);
       const pos = Number(pgError(e).position);
       const at = Number.isInteger(pos) && pos > 0 ? locate(parts, sql, pos) : undefined;
       if (at) {
@@ -132,7 +191,15 @@ async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, 
       }
       throw new StatementFailure(e, undefined);
     }
+    // The file's text cannot have swallowed our COMMIT (the server parses the whole string first), but check.
+    if (lastCommand(result) !== finish) throw new StatementFailure(new Error(`internal: the migration's transaction did not end with ${finish}`), undefined);
     return;
+  }
+  let statements: readonly Statement[];
+  try {
+    statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
+  } catch (e) {
+    throw new StatementFailure(e, undefined, undefined, e instanceof DbActionError ? e : undefined);
   }
   await ctx.session.query(begin).catch((e: unknown) => {
     throw new StatementFailure(e, undefined);
@@ -172,7 +239,7 @@ async function recordFailureQuietly(
 }
 
 function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
-  const control = exe.parsed.statements.filter((s) => s.transactionControl);
+  const control = exe.parsed?.statements.filter((s) => s.transactionControl) ?? [];
   if (control.length > 0) {
     ctx.logger.info(
       `${exe.planned.file}: skipping ${control.length} transaction control statement(s) written in the file (line${control.length > 1 ? 's' : ''} ${control
@@ -208,14 +275,18 @@ export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigrat
       const failure = e instanceof StatementFailure ? e : new StatementFailure(e, undefined);
       await rollbackQuietly(ctx);
       const statement = failure.statement;
-      const located = { file: exe.planned.file, line: statement?.startLine };
+      const located = { file: exe.planned.file, line: failure.at?.line ?? statement?.startLine };
       if (ctx.session.aborted) {
         const err = abortError(`while running ${exe.planned.file}`, located);
         if (commit) await recordFailureQuietly(ctx, exe, err, { failedStatement: statement?.index ?? null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
         throw err;
       }
-      const errCtx = { file: exe.planned.file, statement, transactional: true, redact: ctx.redact, tries };
+      const errCtx = { file: exe.planned.file, statement, at: failure.at, transactional: true, redact: ctx.redact, tries };
       if (ctx.session.lost || isConnectionLost(failure.original)) throw migrationError(failure.original, errCtx);
+      if (failure.replacement) {
+        if (commit) await recordFailureQuietly(ctx, exe, failure.replacement, { failedStatement: null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+        throw failure.replacement;
+      }
       if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
         ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
         await sleep(delay, ctx.session.signal);
@@ -223,7 +294,7 @@ export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigrat
         perStatement = true;
         continue;
       }
-      if (!statement && !perStatement) {
+      if (!statement && !failure.at && !perStatement) {
         // Run again statement by statement to find where it fails (it is a real attempt: success commits).
         ctx.logger.debug(`${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`);
         perStatement = true;
@@ -241,7 +312,7 @@ export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigrat
 export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMigration): Promise<RunOutcome> {
   const started = Date.now();
   const { planned } = exe;
-  const statements = exe.parsed.statements;
+  const statements = await statementsOf(exe);
   const entry = entryOf(planned);
   const client = ctx.session.client;
   let start = 0;
@@ -261,27 +332,33 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
     ctx.logger.info(`${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`);
   }
   skippedControlLog(ctx, exe);
-  await ctx.session.query(timeoutSql(ctx, false));
   let done = start;
   let retries = 0;
+  let reset = false;
   try {
-    await ctx.history.markRunning(client, entry, ctx.appliedBy, done, prefixChecksum(statements, done));
+    // one round trip: session timeouts + the `running` row
+    reset = true;
+    await ctx.session.query(`${timeoutSql(ctx, false)}${ctx.history.markRunningSql(entry, ctx.appliedBy, done, prefixChecksum(statements, done))}`);
     for (let i = start; i < statements.length; i++) {
       const s = statements[i]!;
       if (!s.transactionControl) {
-        const skip = await alreadyBuilt(ctx, exe, s, i === start && prev !== undefined);
+        // only a retry can meet an index its previous attempt built (or left INVALID)
+        const skip = prev !== undefined && i === start && (await alreadyBuilt(ctx, exe, s));
         if (!skip) retries += await runStatement(ctx, exe, s, started);
       }
       done = i + 1;
-      await ctx.history.markProgress(client, entry, done, prefixChecksum(statements, done));
+      if (done < statements.length) await ctx.history.markProgress(client, entry, done, prefixChecksum(statements, done));
     }
-    await ctx.history.markApplied(client, entry, Date.now() - started, done, prefixChecksum(statements, done));
+    await ctx.session.query(
+      `${ctx.history.markAppliedSql(entry, Date.now() - started, done, prefixChecksum(statements, done))};\nRESET lock_timeout;\nRESET statement_timeout`,
+    );
+    reset = false;
   } catch (e) {
     if (e instanceof DbActionError) throw e;
     // a history write failed
     throw migrationError(e, { file: planned.file, statement: undefined, transactional: false, redact: ctx.redact });
   } finally {
-    if (!ctx.session.lost) await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
+    if (reset && !ctx.session.lost) await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
   }
   return { durationMs: Date.now() - started, retries, resumedFrom: start > 0 ? start : undefined };
 }
@@ -290,7 +367,7 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
  * Before a CREATE INDEX CONCURRENTLY: an INVALID index of that name stops the run (with the cleanup
  * hint); a VALID one at the resume point means the previous run built it but died before recording it.
  */
-async function alreadyBuilt(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, atResumePoint: boolean): Promise<boolean> {
+async function alreadyBuilt(ctx: RunnerContext, exe: ExecutableMigration, s: Statement): Promise<boolean> {
   const target = concurrentIndexTarget(s);
   if (!target?.index) return false;
   const states = await indexStates(ctx.session.client, target);
@@ -301,10 +378,10 @@ async function alreadyBuilt(ctx: RunnerContext, exe: ExecutableMigration, s: Sta
       line: s.startLine,
       hint: invalidIndexHint(invalid),
     });
-    await recordFailureQuietly(ctx, exe, err, { failedStatement: s.index, statementsDone: s.index, doneChecksum: prefixChecksum(exe.parsed.statements, s.index), executionMs: 0 });
+    await recordFailureQuietly(ctx, exe, err, { failedStatement: s.index, statementsDone: s.index, doneChecksum: prefixChecksum(await statementsOf(exe), s.index), executionMs: 0 });
     throw err;
   }
-  if (atResumePoint && states.length > 0) {
+  if (states.length > 0) {
     ctx.logger.info(`${exe.planned.file}:${s.startLine}: index "${target.index}" is already built and valid (the previous run ended before recording it); continuing after it`);
     return true;
   }
@@ -350,7 +427,7 @@ async function failStatement(ctx: RunnerContext, exe: ExecutableMigration, s: St
   await recordFailureQuietly(ctx, exe, finalErr, {
     failedStatement: s.index,
     statementsDone: s.index,
-    doneChecksum: prefixChecksum(exe.parsed.statements, s.index),
+    doneChecksum: prefixChecksum(await statementsOf(exe), s.index),
     executionMs: Date.now() - started,
   });
   return finalErr;
@@ -373,14 +450,14 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
   await ctx.session.query('BEGIN');
   try {
     for (const exe of exes) {
-      if (!isTransactionalFile(exe)) {
+      if (!exe.transactional) {
         ctx.logger.info(`verify: skipping ${exe.planned.file} (it cannot run in a transaction)`);
         out.push({ exe, status: 'skipped' });
         continue;
       }
       if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
       const started = Date.now();
-      const statements = exe.parsed.statements.filter((s) => !s.transactionControl);
+      const statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
       await ctx.session.query(`SAVEPOINT db_action_verify;\n${timeoutSql(ctx, true)}`);
       let failedAt: Statement | undefined;
       let failure: unknown;
@@ -390,6 +467,7 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
         failure = e;
         await ctx.session.query('ROLLBACK TO SAVEPOINT db_action_verify');
         for (const s of statements) {
+          if (ctx.session.aborted) break;
           try {
             await ctx.session.query(s.text);
           } catch (e2) {
