@@ -1,6 +1,7 @@
 /** The lint action's inputs (action-lint/action.yml), read and validated. */
 import * as core from '@actions/core';
 import { DbActionError } from '../src/errors.js';
+import { secretsOf } from '../src/secrets.js';
 import { CATEGORIES, DEFAULT_FAIL_ON, type Category, type Severity } from '../src/lint/types.js';
 import { DIR_FORMATS, type DirFormat } from '../src/migrations/types.js';
 
@@ -18,11 +19,11 @@ export interface LintActionInputs {
 
 /**
  * Registers a database URL and its password as secrets, so the runner masks them in every log line.
- * Handles URLs (`postgres://user:pass@host/db`, percent-encoded or not) and key/value conninfo strings.
+ * Handles URLs (`postgres://user:pass@host/db`, percent-encoded or not) and key/value conninfo strings;
+ * every spelling src/secrets.ts redacts is masked too.
  */
 export function maskDatabaseUrl(url: string): void {
-  core.setSecret(url);
-  for (const secret of passwordsIn(url)) core.setSecret(secret);
+  for (const secret of new Set([url, ...secretsOf(url), ...passwordsIn(url)])) core.setSecret(secret);
 }
 
 /** The password(s) spelled in a connection string, raw and decoded. */

@@ -10,11 +10,18 @@ import { errorMessage, isDbActionError } from '../src/errors.js';
 import { lint } from '../src/lint/index.js';
 import type { LintReport } from '../src/lint/types.js';
 import { failingSummary } from '../src/report/counts.js';
-import { reportToGithub, annotateError, commentMarker, type GithubReportOptions } from '../src/report/github.js';
+import {
+  annotateError,
+  commentMarker,
+  reportToGithub,
+  writeJobSummary,
+  type GithubReportOptions,
+} from '../src/report/github.js';
 import { jsonReport } from '../src/report/json.js';
 import { formatMarkdown } from '../src/report/markdown.js';
 import { formatSarif } from '../src/report/sarif.js';
 import { formatText } from '../src/report/text.js';
+import { redact, secretsOf } from '../src/secrets.js';
 import { VERSION } from '../src/version.js';
 import { resolveBase } from './git-base.js';
 import { readInputs, type LintActionInputs } from './inputs.js';
@@ -78,6 +85,16 @@ function setOutputs(report: LintReport): void {
   core.setOutput('report-json', JSON.stringify(json));
 }
 
+/** A job summary that says the lint could not run, and why (the verdict a reviewer looks for). */
+async function writeErrorSummary(raw: string): Promise<void> {
+  const text = redact(raw, secrets);
+  const md = `### ❌ **db-action lint could not run**\n\n\`\`\`text\n${text.replace(/```/g, "'''")}\n\`\`\`\n`;
+  await writeJobSummary(md, logger).catch(() => undefined);
+}
+
+/** Secrets to keep out of text the runner does not mask for us (the job summary). */
+const secrets: string[] = [];
+
 export async function run(): Promise<void> {
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -88,6 +105,7 @@ export async function run(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const inputs = readInputs();
+    if (inputs.devUrl) secrets.push(...secretsOf(inputs.devUrl), inputs.devUrl);
     const cwd = workspace();
     const choice = await resolveBase({
       input: inputs.base,
@@ -126,9 +144,11 @@ export async function run(): Promise<void> {
       // One error annotation (at file:line when known) with the hint; the step fails like setFailed.
       annotateError(e);
       process.exitCode = core.ExitCode.Failure;
+      await writeErrorSummary(e.format());
     } else {
       core.debug(e instanceof Error && e.stack ? e.stack : String(e));
       core.setFailed(`db-action lint: internal error: ${errorMessage(e)}`);
+      await writeErrorSummary(`internal error: ${errorMessage(e)}`);
     }
   } finally {
     process.off('SIGINT', onSignal);

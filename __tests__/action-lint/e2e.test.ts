@@ -342,6 +342,8 @@ describe('lint action bundle, run like the GitHub runner', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error title=db-action lint.*::.*no\/such\/dir/m);
     expect(r.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
+    expect(r.summary).toContain('❌ **db-action lint could not run**');
+    expect(r.summary).toContain('no/such/dir');
     expectNoPassword(r);
   });
 

@@ -125,10 +125,11 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
       out.push(
         `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${f.category} · ${code(f.rule)} · ${link(options, f.file, f.line, f.endLine)}  `,
       );
-      out.push(`  ${escapeCell(f.message)}`);
-      if (f.suggestion) out.push(`  > 💡 ${escapeCell(f.suggestion)}`);
       const ev = evidenceFor(f, g.report);
+      // Message, then the evidence on its own line (hard break), then the suggestion as a quote.
+      out.push(`  ${escapeCell(f.message)}${ev.length > 0 ? '  ' : ''}`);
       if (ev.length > 0) out.push(`  <sub>evidence: ${ev.map(escapeCell).join('; ')}</sub>`);
+      if (f.suggestion) out.push('', `  > 💡 ${escapeCell(f.suggestion)}`, '');
     }
     out.push('');
   }
