@@ -129,7 +129,7 @@ export async function run(): Promise<void> {
       signal: abort.signal,
     });
 
-    core.info(formatText(report, { color: true }).trimEnd());
+    core.info(formatText(report, { color: !process.env.NO_COLOR }).trimEnd());
     setOutputs(report);
     if (inputs.sarifFile) await writeSarif(report, inputs.sarifFile);
 

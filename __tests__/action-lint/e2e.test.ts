@@ -337,6 +337,60 @@ describe('lint action bundle, run like the GitHub runner', () => {
     }
   });
 
+  it('an edited base migration is annotated as history-modified at its file', async () => {
+    const edited = pullRequestRepo(
+      { 'db/migrations/1_init.sql': BASE_SQL },
+      {
+        'db/migrations/1_init.sql': `${BASE_SQL}CREATE INDEX users_email_idx ON users (email);\n`,
+        'db/migrations/2_audit.sql': SAFE_SQL,
+      },
+    );
+    try {
+      const ws = shallowCheckout(edited, 'ws-history');
+      const r = await runAction(
+        ws,
+        { dir: 'db/migrations', 'dev-url': devUrl, comment: 'off' },
+        {
+          name: 'pull_request',
+          payload: {
+            number: 2,
+            pull_request: { number: 2, base: { sha: edited.baseSha }, head: { sha: edited.headSha } },
+          },
+        },
+      );
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /^::error title=db-action%3A history-modified \(history-modified\),file=db\/migrations\/1_init\.sql,line=\d+,endLine=\d+::/m,
+      );
+      expect(r.stdout).toMatch(
+        /^::error::db-action lint: check failed \(fail-on: destructive, apply-error, history-modified\): 1 history-modified$/m,
+      );
+      expect(JSON.parse(r.outputs['report-json']!).newCount).toBe(1);
+      expectNoPassword(r);
+    } finally {
+      rmSync(edited.root, { recursive: true, force: true });
+    }
+  });
+
+  it('on push, the commit before the push is the base and no comment is attempted', async () => {
+    const requestsBefore = gh.requests.length;
+    const r = await runAction(
+      repo.workspace,
+      { dir: 'db/migrations', 'dev-url': devUrl },
+      {
+        name: 'push',
+        payload: { ref: 'refs/heads/main', before: repo.baseSha, after: repo.mergeSha, created: false },
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`New migrations: commit before the push ${repo.baseSha.slice(0, 12)}`);
+    expect(r.stdout).toMatch(
+      /^::error title=db-action%3A destructive \(drop-column\),file=db\/migrations\/2_changes\.sql,line=1,endLine=1::/m,
+    );
+    expect(gh.requests.length).toBe(requestsBefore);
+    expectNoPassword(r);
+  });
+
   it('a user error fails the step with a clean message, no stack trace', async () => {
     const r = await runAction(shallow, { dir: 'no/such/dir', 'dev-url': devUrl }, prEvent());
     expect(r.code).toBe(1);
