@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../logger.js';
 import { freePort } from './ports.js';
+import { track } from './teardown.js';
 import { canTraverse, serverUser, spawnIdentity, type RunAs } from './runAs.js';
 
 /** Settings that trade durability for speed: the data is thrown away anyway. */
@@ -121,6 +122,7 @@ function startPostmaster(
   port: number,
   runAs: RunAs | undefined,
   logger: Logger,
+  onSpawn: (child: ChildProcess) => void,
 ): Promise<Postmaster> {
   const settings = [
     ...FAST_SERVER_SETTINGS,
@@ -137,6 +139,7 @@ function startPostmaster(
       stdio: ['ignore', 'pipe', 'pipe'],
       ...spawnIdentity(runAs),
     });
+    onSpawn(child);
     const tail = new Tail();
     let ready = false;
     const timer = setTimeout(() => {
@@ -191,6 +194,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dir = await mkdtemp(join(parent, `${options.label ?? 'db-action-pg'}-`));
   const dataDir = join(dir, 'data');
   let postmaster: Postmaster | undefined;
+  let spawned: ChildProcess | undefined;
+  // Until the caller tracks the finished cluster, an interrupt must still remove what exists so far.
+  const abandon = (): void => {
+    if (spawned && spawned.exitCode === null && spawned.signalCode === null) spawned.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  };
+  const untrackStartup = track({
+    description: `dev postgres starting in ${dir}`,
+    close: async () => abandon(),
+    closeSync: abandon,
+  });
   try {
     if (runAs) {
       await chown(dir, runAs.uid, runAs.gid);
@@ -228,7 +242,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const port = await freePort();
       const postmasterStarted = performance.now();
       try {
-        postmaster = await startPostmaster(bindir, dataDir, dir, port, runAs, logger);
+        postmaster = await startPostmaster(bindir, dataDir, dir, port, runAs, logger, (c) => (spawned = c));
         logger.debug(`postgres accepted connections after ${Math.round(performance.now() - postmasterStarted)} ms`);
       } catch (error) {
         if ((error as { bindFailed?: boolean }).bindFailed && attempt < 5) {
@@ -279,8 +293,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       return cluster;
     }
   } catch (error) {
-    if (postmaster) postmaster.child.kill('SIGKILL');
+    if (spawned && spawned.exitCode === null && spawned.signalCode === null) spawned.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
     throw error;
+  } finally {
+    untrackStartup();
   }
 }
