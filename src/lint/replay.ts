@@ -71,12 +71,21 @@ const MAYBE_NON_TRANSACTIONAL =
 /** Does the file change session settings that later files would inherit in a shared session? */
 const CHANGES_SESSION = /(^|;)\s*(set\s+(?!local\b)|reset\s)|set_config\s*\(|\bdiscard\b/im;
 
-/** How a base file is sent: whole (one round trip) or statement by statement. */
-async function needsStatementMode(file: MigrationFile): Promise<ParsedMigration | undefined> {
-  if (file.transaction === 'none' || MAYBE_NON_TRANSACTIONAL.test(file.upSql) || /txmode|tx-mode/i.test(file.upSql)) {
-    const parsed = await parseMigrationFile(file);
-    if (file.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional))
-      return parsed;
+/** Explicit transaction control that could commit part of a file before a later statement fails. */
+const EXPLICIT_TX_END = /\b(commit|rollback)\b/i;
+/** SQLSTATE 25001: "… cannot run inside a transaction block". */
+const ACTIVE_SQL_TRANSACTION = '25001';
+
+/** A file-level directive or format metadata says: never in a transaction, one statement at a time. */
+function forcedStatementMode(file: MigrationFile): boolean {
+  return file.transaction === 'none' || /txmode|tx-mode/i.test(file.upSql);
+}
+
+/** Statements of the file when it must run one at a time (non-transactional statements or tx mode none). */
+async function statementModeStatements(file: MigrationFile): Promise<readonly Statement[] | undefined> {
+  const parsed = await parseMigrationFile(file);
+  if (file.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional)) {
+    return parsed.statements;
   }
   return undefined;
 }
@@ -106,8 +115,9 @@ async function locateFailure(client: pg.Client, file: MigrationFile, original: u
   let parsed: ParsedMigration;
   try {
     parsed = await parseMigrationFile(file);
-  } catch {
-    return fallback;
+  } catch (e) {
+    const line = isDbActionError(e) ? e.line : undefined;
+    return line ? { ...fallback, line, endLine: line } : fallback;
   }
   try {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -142,34 +152,59 @@ export async function replayBase(
 ): Promise<ReplayFailure | undefined> {
   for (const file of files) {
     options.signal?.throwIfAborted();
-    let statementMode: ParsedMigration | undefined;
+    let failure: ReplayFailure | undefined;
     try {
-      statementMode = await needsStatementMode(file);
+      failure = await replayFile(client, file);
     } catch (e) {
       if (!isDbActionError(e)) throw e;
       const line = e.line ?? file.upStartLine;
       return { migration: file, line, endLine: line, message: `does not parse: ${e.message}` };
     }
-    if (statementMode) {
-      const failure = await runStatements(client, statementMode.statements);
-      if (failure) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        return {
-          migration: file,
-          line: failure.statement.startLine,
-          endLine: failure.statement.endLine,
-          ...pgError(failure.error),
-        };
-      }
-    } else if (file.upSql.trim() !== '') {
-      try {
-        // One round trip; a trailing newline ends a final `--` comment, `;` an unterminated last statement.
-        await client.query(`${file.upSql}\n;`);
-      } catch (e) {
-        return locateFailure(client, file, e);
-      }
-    }
+    if (failure) return failure;
     if (CHANGES_SESSION.test(file.upSql)) await client.query(`RESET ALL;\n${PINNED_SETTINGS_SQL}`);
   }
   return undefined;
+}
+
+async function runStatementMode(
+  client: pg.Client,
+  file: MigrationFile,
+  statements: readonly Statement[],
+): Promise<ReplayFailure | undefined> {
+  const failure = await runStatements(client, statements);
+  if (!failure) return undefined;
+  await client.query('ROLLBACK').catch(() => undefined);
+  return {
+    migration: file,
+    line: failure.statement.startLine,
+    endLine: failure.statement.endLine,
+    ...pgError(failure.error),
+  };
+}
+
+/**
+ * One base file. Most files go whole in one round trip; a file that may hold a statement refusing a
+ * transaction block (CONCURRENTLY, VACUUM, …) is tried whole too (a lone such statement runs fine
+ * that way) and replayed statement by statement when PostgreSQL refuses — unless it also commits
+ * explicitly part-way, then it is parsed first (a retry would repeat the committed part).
+ */
+async function replayFile(client: pg.Client, file: MigrationFile): Promise<ReplayFailure | undefined> {
+  const maybeNonTransactional = MAYBE_NON_TRANSACTIONAL.test(file.upSql);
+  if (forcedStatementMode(file) || (maybeNonTransactional && EXPLICIT_TX_END.test(file.upSql))) {
+    const statements = await statementModeStatements(file);
+    if (statements) return runStatementMode(client, file, statements);
+  }
+  if (file.upSql.trim() === '') return undefined;
+  try {
+    // One round trip; a trailing newline ends a final `--` comment, `;` an unterminated last statement.
+    await client.query(`${file.upSql}\n;`);
+    return undefined;
+  } catch (e) {
+    if (maybeNonTransactional && pgError(e).code === ACTIVE_SQL_TRANSACTION) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      const statements = await statementModeStatements(file);
+      if (statements) return runStatementMode(client, file, statements);
+    }
+    return locateFailure(client, file, e);
+  }
 }
