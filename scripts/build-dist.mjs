@@ -83,8 +83,8 @@ export function makeExternalsLazy(code) {
   return { code: patched, lazy: [...specs.values()] };
 }
 
-function run(cmd, args, what) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+function run(cmd, args, what, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`build-dist: ${what} failed (exit ${r.status ?? r.signal})`);
 }
 
@@ -92,12 +92,14 @@ function run(cmd, args, what) {
  * Bundles one compiled ES module entry into `<out>/index.js` (+ licenses.txt, package.json, the WebAssembly assets).
  * Returns the bundle path.
  */
-export function bundleEntry(jsEntry, out, label = jsEntry) {
+export function bundleEntry(jsEntry, out, label = jsEntry, cwd = dirname(jsEntry)) {
   rmSync(out, { recursive: true, force: true });
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
   const args = ['build', jsEntry, '-o', out, '--target', 'es2023', '-q', '--license', 'licenses.txt'];
   for (const e of EXTERNALS) args.push('-e', e);
-  run(process.execPath, [ncc, ...args], `ncc ${label}`);
+  // ncc names modules by their path relative to its working directory: run it from the (temporary) compile
+  // directory so the bundle does not depend on that directory's name and builds are byte-for-byte reproducible.
+  run(process.execPath, [ncc, ...args], `ncc ${label}`, cwd);
   let bundle = join(out, 'index.js');
   if (!existsSync(bundle) && existsSync(join(out, 'index.mjs'))) {
     renameSync(join(out, 'index.mjs'), bundle);
@@ -138,7 +140,8 @@ export function buildDist({ outDir = join(root, 'dist'), only, sync = true } = {
         continue;
       }
       try {
-        const bundle = bundleEntry(join(tscOut, b.entry.replace(/\.ts$/, '.js')), join(outDir, b.name), b.name);
+        const js = join(tscOut, b.entry.replace(/\.ts$/, '.js'));
+        const bundle = bundleEntry(js, join(outDir, b.name), b.name, tscOut);
         built.push(relative(root, bundle) || bundle);
       } catch (e) {
         failed.push(e instanceof Error ? e.message : String(e));
