@@ -175,6 +175,18 @@ describe('selecting new migrations', () => {
     expect(report.files[0]?.statements).toHaveLength(1);
   });
 
+  it('an edited flyway repeatable migration is traced again, not flagged as history-modified', async () => {
+    const root = repo({
+      'db/migrations/V1__users.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
+      'db/migrations/R__views.sql': 'CREATE OR REPLACE VIEW user_ids AS SELECT id FROM users;\n',
+    });
+    write(root, { 'db/migrations/R__views.sql': 'CREATE OR REPLACE VIEW user_ids AS SELECT id, email FROM users;\n' });
+    const report = await run(root, { format: 'flyway' });
+    expect(report.findings.filter((f) => f.category === 'history-modified')).toEqual([]);
+    expect(report.files.map((f) => f.file)).toEqual(['db/migrations/R__views.sql']);
+    expect(report.files[0]?.statements[0]?.error).toBeUndefined();
+  });
+
   it('with latest: N treats the last N as new, outside any git repository', async () => {
     const root = mkdtempSync(join(tmpdir(), 'db-action-nogit-'));
     roots.push(root);

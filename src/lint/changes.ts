@@ -164,7 +164,8 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
   const modifiedFiles: MigrationFile[] = [];
   for (const m of all) {
     const rel = repoRelative(top, m.absPath);
-    if (changes.added.has(rel)) fresh.push(m);
+    // An edited flyway repeatable migration is re-run by Flyway: it is new work, not a history edit.
+    if (changes.added.has(rel) || (m.repeatable && changes.modified.has(rel))) fresh.push(m);
     else {
       base.push(m);
       if (changes.modified.has(rel)) modifiedFiles.push(m);
