@@ -73,10 +73,13 @@ const BANNER =
  */
 export function makeExternalsLazy(code) {
   const specs = new Map();
-  let patched = code.replace(/^import \* as (__WEBPACK_EXTERNAL_MODULE_[\w$]+__) from "([^"]+)";\n/gm, (_m, v, spec) => {
-    specs.set(v, spec);
-    return '';
-  });
+  let patched = code.replace(
+    /^import \* as (__WEBPACK_EXTERNAL_MODULE_[\w$]+__) from "([^"]+)";\n/gm,
+    (_m, v, spec) => {
+      specs.set(v, spec);
+      return '';
+    },
+  );
   // Every use (`module.exports = X;`, or webpack's lazy getters `() => (X.GenericContainer)`) becomes a call that
   // require()s the package at that moment (require caches it).
   for (const [v, spec] of specs) patched = patched.split(v).join(`__dbActionExternal(${JSON.stringify(spec)})`);
