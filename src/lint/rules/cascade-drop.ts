@@ -16,7 +16,8 @@ existing object that disappeared without being named in the statement. What the 
 columns, indexes and constraints) is reported once, by \`drop-table\`, \`drop-column\`, \`drop-view\`, … — not here.
 
 **Instead:** drop the dependent objects explicitly, each after its users are gone, and use \`RESTRICT\` (the default)
-so an unexpected dependency fails the migration instead of dropping more than you meant.`,
+so an unexpected dependency fails the migration instead of dropping more than you meant. Victims created earlier in
+the same change are not reported.`,
   check(ctx) {
     if (DYNAMIC_KINDS.has(ctx.statement.kind) || ctx.trace.diff.dropped.length === 0) return [];
     const explained = explainedByStatement(ctx);

@@ -11,7 +11,7 @@ export const dropView: Rule = {
   docs: `Dropping a view or materialized view that exists in production breaks the running code and reports that read
 it; a materialized view also takes its stored rows with it (rebuilding them can take long).
 
-To change a view's definition, prefer \`CREATE OR REPLACE VIEW\` (possible when the columns stay compatible), or create
+**Instead:** to change a view's definition, prefer \`CREATE OR REPLACE VIEW\` (possible when the columns stay compatible), or create
 the new view under a new name, switch readers, and drop the old one later. Views created earlier in the same change
 are not reported.`,
   check(ctx) {

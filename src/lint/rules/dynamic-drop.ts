@@ -21,7 +21,7 @@ statement on the dev database and compares the catalog before and after it: ever
 other object that existed before the change and is gone afterwards is reported here.
 
 **Instead:** write the drops as plain DDL so reviewers see them, and make each one safe on its own (see
-\`drop-table\`, \`drop-column\`).`,
+\`drop-table\`, \`drop-column\`). Objects created earlier in the same change are not reported.`,
   check(ctx) {
     if (!DYNAMIC_KINDS.has(ctx.statement.kind)) return [];
     const gone = collapseParts(ctx.trace.diff.dropped.filter((o) => objectPreexisting(ctx, o)));

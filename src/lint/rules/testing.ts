@@ -11,7 +11,8 @@
 import { withClient } from '../../db/client.js';
 import { parseSql } from '../../sql/index.js';
 import type { Statement } from '../../sql/types.js';
-import { snapshotCatalog, snapshotHas, type CatalogSnapshot } from '../catalog.js';
+import { snapshotCatalog, type CatalogSnapshot } from '../catalog.js';
+import { ChangeTracker } from '../context.js';
 import type { Rule, RuleContext, RuleHit, StatementTrace } from '../rule.js';
 import { traceStatement } from '../trace.js';
 
@@ -45,19 +46,19 @@ async function replay(client: { query(text: string): Promise<unknown> }, sql: st
   }
 }
 
-/** The RuleContext the engine builds for one traced statement. */
+/**
+ * The RuleContext the engine builds (src/lint/context.ts: pre-existing = on the base and not re-created by
+ * the change so far), plus `objectsOn` from the catalog just before the statement.
+ */
 export function ruleContext(
+  tracker: ChangeTracker,
   statement: Statement,
   trace: StatementTrace,
-  base: CatalogSnapshot,
   before: CatalogSnapshot,
   file = 'change.sql',
 ): RuleContext {
   return {
-    file,
-    statement,
-    trace,
-    isPreexisting: (kind, name) => snapshotHas(base, kind, name),
+    ...tracker.context(file, statement, trace),
     objectsOn: (table) => [...before.objects.values()].filter((e) => e.object.table === table),
   };
 }
@@ -71,6 +72,7 @@ export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: Jud
       async (client) => {
         if (c.base) await replay(client, c.base);
         const base = await snapshotCatalog(client);
+        const tracker = new ChangeTracker(base);
         const parsed = await parseSql(c.change, { file: 'change.sql' });
         let before = base;
         const hits: JudgedHit[] = [];
@@ -82,9 +84,10 @@ export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: Jud
               `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
             );
           traces.push({ statement, trace });
-          for (const hit of rule.check(ruleContext(statement, trace, base, before))) {
+          for (const hit of rule.check(ruleContext(tracker, statement, trace, before))) {
             hits.push({ ...hit, statement: statement.index, text: statement.text });
           }
+          tracker.record(trace.diff);
           before = after;
         }
         return { hits, traces };
