@@ -163,6 +163,22 @@ describe('selecting new migrations', () => {
     expect(report.failed).toBe(true); // history-modified is in the default fail-on
   });
 
+  it('replays an edited base migration in its base-branch version (what databases really ran)', async () => {
+    const root = repo(
+      BASE,
+      {},
+      {
+        'db/migrations/10_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, name text);\n',
+        'db/migrations/30_name.sql': 'ALTER TABLE users ADD COLUMN name text;\n',
+      },
+    );
+    const report = await run(root);
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.category}`)).toEqual([
+      'db/migrations/10_users.sql:1 history-modified',
+      'db/migrations/30_name.sql:1 blocking-lock',
+    ]);
+  });
+
   it('flags a new migration that sorts before the newest base migration as out-of-order', async () => {
     const root = repo(BASE, { 'db/migrations/15_between.sql': 'CREATE TABLE tags (id int);\n' });
     const report = await run(root);

@@ -10,7 +10,9 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 import { DbActionError } from '../errors.js';
-import type { MigrationDirectory, MigrationFile } from '../migrations/types.js';
+import { checksumOf, stripBom } from '../migrations/checksum.js';
+import { FORMAT_LOADERS } from '../migrations/formats/index.js';
+import type { DirFormat, MigrationDirectory, MigrationFile } from '../migrations/types.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -21,7 +23,7 @@ export interface ModifiedMigration {
 }
 
 export interface ChangeSelection {
-  /** Migrations replayed as they are (everything before the first new one, in apply order, minus new ones). */
+  /** Migrations replayed fast, in apply order: all but the new ones; edited ones in their base-branch version. */
   readonly base: readonly MigrationFile[];
   /** Migrations traced statement by statement, in apply order. */
   readonly fresh: readonly MigrationFile[];
@@ -116,6 +118,46 @@ async function gitChanges(top: string, mergeBase: string, dirRel: string): Promi
 }
 
 /**
+ * The migration as it was at `commit` (content, up section, transaction mode re-derived by the
+ * format's loader); undefined when git cannot show it.
+ */
+async function baseVersion(
+  top: string,
+  commit: string,
+  path: string,
+  current: MigrationFile,
+  format: DirFormat,
+): Promise<MigrationFile | undefined> {
+  let text: string;
+  try {
+    text = stripBom(await git(top, ['show', `${commit}:${path}`]));
+  } catch {
+    return undefined;
+  }
+  const loader = FORMAT_LOADERS[format];
+  const candidate = {
+    version: current.version,
+    name: current.name,
+    relPath: current.relPath,
+    repeatable: current.repeatable,
+    transaction: current.transaction,
+  };
+  try {
+    const up = loader.upSection?.(text, candidate, path) ?? { upSql: text, upStartLine: 1, transaction: 'auto' };
+    return {
+      ...current,
+      content: text,
+      upSql: up.upSql,
+      upStartLine: up.upStartLine,
+      checksum: checksumOf(text),
+      transaction: current.transaction === 'none' || up.transaction === 'none' ? 'none' : 'auto',
+    };
+  } catch {
+    return undefined; // the base version does not even have an up section: replay the current one
+  }
+}
+
+/**
  * Splits the directory into base and new migrations.
  * Throws DbActionError when neither `base` nor `latest` is given, or git cannot answer.
  */
@@ -173,12 +215,16 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
   }
   const modified: ModifiedMigration[] = [];
   for (const m of modifiedFiles) {
-    modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, repoRelative(top, m.absPath)) });
+    const path = repoRelative(top, m.absPath);
+    modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, path) });
+    // Databases that applied it ran the base version: replay that one.
+    const original = await baseVersion(top, mergeBase, path, m, directory.format);
+    if (original) base[base.indexOf(m)] = original;
   }
-  const order = new Map(all.map((m, i) => [m, i] as const));
+  const order = new Map(all.map((m, i) => [m.relPath, i] as const));
   let newestBase = -1;
-  for (const m of base) if (!m.repeatable) newestBase = Math.max(newestBase, order.get(m) ?? -1);
-  const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m) ?? 0) < newestBase);
+  for (const m of base) if (!m.repeatable) newestBase = Math.max(newestBase, order.get(m.relPath) ?? -1);
+  const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m.relPath) ?? 0) < newestBase);
   return { base, fresh, modified, outOfOrder, root, mergeBase };
 }
 
