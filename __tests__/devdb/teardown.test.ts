@@ -91,6 +91,15 @@ describe('teardown when interrupted', () => {
     },
   );
 
+  it('with a SIGINT handler of its own, the program keeps control of its exit; the server still goes', async () => {
+    const { child, started, exited } = startChild(['local', 'own-handler']);
+    const info = await started;
+    child.kill('SIGINT');
+    expect(await exited).toEqual({ code: 3, signal: null });
+    expect(await eventually(() => !running(info.pid!))).toBe(true);
+    expect(await eventually(() => !existsSync(info.dir!))).toBe(true);
+  });
+
   it('a plain exit without close() still stops the server and removes its dir', async () => {
     const { started, exited } = startChild(['local', 'exit']);
     const info = await started;

@@ -33,17 +33,31 @@ function onExit(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (tearingDown) return;
+  if (tearingDown) {
+    // A second Ctrl-C while tearing down: finish synchronously and go.
+    onExit();
+    uninstall();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    return;
+  }
   tearingDown = true;
+  // Our listener runs first (prepended): anyone else listening handles the signal themselves (the CLI
+  // aborts its run and exits with its own code), so we only tear down. Otherwise we re-raise it.
+  const handledElsewhere = process.listenerCount(signal) > 1;
   const all = [...live];
-  const done = Promise.allSettled(all.map((r) => r.close()));
+  const done = all.map((r) =>
+    r.close().then(
+      () => live.delete(r), // closed: nothing left for the exit handler
+      () => undefined,
+    ),
+  );
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, SIGNAL_TEARDOWN_MS).unref());
-  void Promise.race([done, timeout]).then(() => {
+  void Promise.race([Promise.all(done), timeout]).then(() => {
     tearingDown = false;
     uninstall();
-    // Re-raise: with our listener gone, the default action (terminate with the signal) applies,
-    // unless the program installed its own handler, which then decides what happens.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    // With our listener gone, the default action (terminate with the signal) applies.
+    if (!handledElsewhere && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    else if (live.size > 0) install();
   });
 }
 
@@ -51,7 +65,7 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.on('exit', onExit);
-  for (const s of SIGNALS) process.on(s, onSignal);
+  for (const s of SIGNALS) process.prependListener(s, onSignal);
 }
 
 function uninstall(): void {
