@@ -137,8 +137,9 @@ describe.each(ACTIONS)('$source/action.yml', (a) => {
   if (!hasCode) process.stderr.write(`${a.source}/main.ts does not exist yet: its input-coverage test is skipped\n`);
   (hasCode ? test : test.skip)('every declared input is read by the action code, and only declared ones', () => {
     const code = codeFiles.map((f) => readFileSync(path.join(codeDir, f), 'utf8')).join('\n');
+    // core.getInput('x') / getBooleanInput('x'), or the action's own helpers: input('x'), durationInput('x', …).
     const read = new Set(
-      [...code.matchAll(/\bget(?:Required|Optional|Boolean|Multiline)?Input\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]),
+      [...code.matchAll(/\b(?:get\w*Input|\w*[iI]nput)\(\s*['"]([a-z][a-z0-9-]*)['"]/g)].map((m) => m[1]),
     );
     const missing = a.inputs.filter((i) => !read.has(i));
     expect(missing).toEqual([]);
