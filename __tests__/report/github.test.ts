@@ -1,10 +1,16 @@
 import { jest } from '@jest/globals';
 import { getOctokit } from '@actions/github';
 import { MemoryLogger } from '../../src/logger.js';
-import { annotateFindings, commentMarker, isPermissionError, upsertStickyComment } from '../../src/report/github.js';
+import {
+  annotateFindings,
+  commentMarker,
+  isPermissionError,
+  reportToGithub,
+  upsertStickyComment,
+} from '../../src/report/github.js';
 import { COMMENT_LIMIT } from '../../src/report/markdown.js';
 import { FakeGithub } from '../action-lint/fake-github.js';
-import { sampleReport } from './fixtures.js';
+import { bigReport, cleanReport, sampleReport } from './fixtures.js';
 
 describe('annotateFindings', () => {
   it('writes one workflow command per finding at its repo-relative file and line span', () => {
@@ -100,5 +106,48 @@ describe('upsertStickyComment', () => {
   it('the marker is a valid HTML comment for any directory', () => {
     expect(commentMarker('db/migrations/')).toBe('<!-- db-action:lint dir=db/migrations -->');
     expect(commentMarker('a--b').slice('<!--'.length, -'-->'.length)).not.toContain('--');
+  });
+});
+
+describe('reportToGithub', () => {
+  const gh = new FakeGithub();
+  let octokit: ReturnType<typeof getOctokit>;
+  beforeAll(async () => {
+    octokit = getOctokit('t', { baseUrl: await gh.start() });
+  });
+  afterAll(() => gh.stop());
+  const quiet = () => jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+  it('creates no comment for a pull request without new migrations, but updates an existing one', async () => {
+    const target = { owner: 'o', repo: 'r', issueNumber: 9, marker: commentMarker('db') };
+    const empty = { ...cleanReport(), files: [], newCount: 0 };
+    const spy = quiet();
+    try {
+      const logger = new MemoryLogger();
+      const none = await reportToGithub(empty, { markdown: 'nothing\n', logger, comment: { octokit, target } });
+      expect(none.comment).toEqual({ action: 'skipped', reason: 'nothing to report' });
+      expect(gh.comments.get(9)).toBeUndefined();
+
+      await reportToGithub(sampleReport(), { markdown: 'findings\n', logger, comment: { octokit, target } });
+      const after = await reportToGithub(empty, { markdown: 'now clean\n', logger, comment: { octokit, target } });
+      expect(after.comment?.action).toBe('updated');
+      expect(gh.comments.get(9)!.map((c) => c.body)).toEqual([`${target.marker}\nnow clean\n`]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('says when GitHub will not show every annotation', async () => {
+    const spy = quiet();
+    try {
+      const logger = new MemoryLogger();
+      const r = await reportToGithub(bigReport(12), { markdown: 'x\n', logger });
+      expect(r.annotations).toBe(12);
+      expect(logger.text()).toContain(
+        'GitHub shows at most 10 warning annotations per step; all 12 are in the job summary.',
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -8,9 +8,13 @@ import type { getOctokit } from '@actions/github';
 import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Finding, LintReport } from '../lint/types.js';
+import { countFindings } from './counts.js';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, truncateMarkdown } from './markdown.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
+
+/** GitHub displays at most this many annotations of each level per step. */
+export const ANNOTATIONS_SHOWN = 10;
 
 /** The hidden first line that identifies db-action's sticky comment for one migration directory. */
 export function commentMarker(dir: string): string {
@@ -92,6 +96,7 @@ export async function upsertStickyComment(
   markdown: string,
   logger: Logger,
   runUrl?: string,
+  options: { readonly createIfMissing?: boolean } = {},
 ): Promise<StickyCommentResult> {
   const body = truncateMarkdown(
     markdown.startsWith(target.marker) ? markdown : `${target.marker}\n${markdown}`,
@@ -111,6 +116,10 @@ export async function upsertStickyComment(
       const r = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
       logger.info(`Updated the pull request comment ${r.data.html_url ?? `#${mine.id}`}`);
       return { action: 'updated', id: mine.id, url: r.data.html_url };
+    }
+    if (options.createIfMissing === false) {
+      logger.info('Nothing to report on this pull request: no comment created');
+      return { action: 'skipped', reason: 'nothing to report' };
     }
     const r = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
     logger.info(`Created the pull request comment ${r.data.html_url ?? `#${r.data.id}`}`);
@@ -144,6 +153,14 @@ export async function reportToGithub(
   options: GithubReportOptions,
 ): Promise<{ annotations: number; summary: boolean; comment?: StickyCommentResult }> {
   const annotations = annotateFindings(report.findings);
+  const counts = countFindings(report.findings).bySeverity;
+  for (const sev of ['error', 'warning', 'notice'] as const) {
+    if (counts[sev] > ANNOTATIONS_SHOWN) {
+      options.logger.info(
+        `GitHub shows at most ${ANNOTATIONS_SHOWN} ${sev} annotations per step; all ${counts[sev]} are in the job summary.`,
+      );
+    }
+  }
   let summary = false;
   try {
     summary = await writeJobSummary(options.markdown, options.logger);
@@ -157,6 +174,8 @@ export async function reportToGithub(
         options.markdown,
         options.logger,
         options.comment.runUrl,
+        // A pull request that touches no migration gets no new comment (an old one is still updated).
+        { createIfMissing: report.newCount > 0 || report.findings.length > 0 },
       )
     : undefined;
   return { annotations, summary, comment };

@@ -67,6 +67,7 @@ export function verdictLine(report: LintReport): string {
   if (counts.total > 0) {
     return `⚠️ **db-action lint: check passed with ${plural(counts.total, 'finding')}** in ${plural(report.newCount, 'new migration')}`;
   }
+  if (report.newCount === 0) return '✅ **db-action lint: check passed** — no new migrations to lint';
   return `✅ **db-action lint: check passed** — no findings in ${plural(report.newCount, 'new migration')}`;
 }
 
