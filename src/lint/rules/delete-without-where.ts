@@ -3,8 +3,8 @@
  * existing column of an existing table (warning). Backfilling a column added in the same change is fine.
  */
 import type { Rule, RuleHit } from '../rule.js';
-import { arr, nodeOf, rangeVar, relKey, str } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { arr, nodeOf, rangeVar, str } from './ast.js';
+import { preexisting, preexistingColumn, qualified } from './evidence.js';
 
 export const deleteWithoutWhere: Rule = {
   id: 'delete-without-where',
@@ -42,7 +42,7 @@ migration transaction.`,
     const targets = arr(upd.targetList)
       .map((t) => str(nodeOf(t, 'ResTarget')?.name))
       .filter((c): c is string => c !== undefined);
-    const old = [...new Set(targets)].filter((c) => ctx.isPreexisting('column', `${relKey(ref)}.${c}`));
+    const old = [...new Set(targets)].filter((c) => preexistingColumn(ctx, ref, c));
     if (old.length === 0) return [];
     const name = qualified(ctx, ref);
     const hit: RuleHit = {

@@ -16,6 +16,14 @@ describe('drop-column', () => {
     expect(hits[0]?.suggestion).toMatch(/no longer reads or writes email/);
   });
 
+  it('resolves unqualified names through the search_path the migration set', async () => {
+    const hits = await judge(dropColumn, {
+      base: 'create schema app; create table app.events (id int, payload text)',
+      change: 'set search_path = app; alter table events drop column payload',
+    });
+    expect(hits.map((h) => h.message)).toEqual(['Drops column app.events.payload and its data.']);
+  });
+
   it('is silent on a column added earlier in the same change, and on a table created in it', async () => {
     expect(
       await judge(dropColumn, {

@@ -1,7 +1,7 @@
 /** destructive: ALTER TABLE … DROP COLUMN of a column that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
 import { alterTable } from './ast.js';
-import { droppedLine, droppedWhere, preexisting, qualified } from './evidence.js';
+import { droppedLine, droppedWhere, preexisting, preexistingColumn, qualified } from './evidence.js';
 
 export const dropColumn: Rule = {
   id: 'drop-column',
@@ -20,10 +20,7 @@ a later migration. Keep a copy if the data may be needed. Columns added earlier 
     const hits: RuleHit[] = [];
     for (const cmd of a.cmds) {
       if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-      const colKey = a.relation.schema
-        ? `${a.relation.schema}.${a.relation.name}.${cmd.name}`
-        : `${a.relation.name}.${cmd.name}`;
-      if (!ctx.isPreexisting('column', colKey) || !preexisting(ctx, 'table', a.relation)) continue;
+      if (!preexistingColumn(ctx, a.relation, cmd.name) || !preexisting(ctx, 'table', a.relation)) continue;
       const table = qualified(ctx, a.relation);
       const column = `${table}.${cmd.name}`;
       const gone = [

@@ -57,12 +57,12 @@ schemas by their own rules. Triggers, policies and rules are not reported: dropp
         continue;
       }
       const key = spec.kind === 'extension' ? ref.name : relKey(ref);
-      if (!ctx.isPreexisting(spec.kind, key)) continue;
       const name =
         spec.kind === 'extension' || ref.schema
           ? key
           : (droppedWhere(ctx, (o) => o.kind === spec.kind && o.name.endsWith(`.${ref.name}`))[0]?.name ??
             `public.${ref.name}`);
+      if (!ctx.isPreexisting(spec.kind, key) && !ctx.isPreexisting(spec.kind, name)) continue;
       hits.push({
         message: `Drops ${spec.what} ${name}; ${spec.why}.`,
         suggestion: `Stop using ${name} in a deployed release first and drop it in a later migration.`,

@@ -5,17 +5,11 @@
 import type { CatalogObject, CatalogObjectKind, RuleContext } from '../rule.js';
 import { relKey, type RelRef } from './ast.js';
 
-/** Whether the relation as written existed before the change (not created earlier in the same change). */
-export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
-  return ctx.isPreexisting(kind, relKey(ref));
-}
-
 /**
- * The qualified name of a relation written as `ref`: as written when schema-qualified, else the name the
- * tracer reported (a lock, drop, rewrite or change of `<schema>.<name>`), else `public.<name>`.
+ * The qualified name the tracer reported (a lock, drop, rewrite, change or creation of `<schema>.<name>`)
+ * for a relation written without schema; undefined when it saw none.
  */
-export function qualified(ctx: RuleContext, ref: RelRef): string {
-  if (ref.schema) return `${ref.schema}.${ref.name}`;
+export function traced(ctx: RuleContext, ref: RelRef): string | undefined {
   const suffix = `.${ref.name}`;
   const t = ctx.trace;
   const candidates = [
@@ -25,8 +19,33 @@ export function qualified(ctx: RuleContext, ref: RelRef): string {
     ...t.diff.changed.map((c) => c.object.table ?? c.object.name),
     ...t.diff.created.map((o) => o.table ?? o.name),
   ];
-  const hit = candidates.find((n) => n.endsWith(suffix) && n.split('.').length === 2);
-  return hit ?? `public.${ref.name}`;
+  return candidates.find((n) => n.endsWith(suffix) && n.split('.').length === 2);
+}
+
+/** The qualified name of a relation written as `ref`: as written, else as the tracer saw it, else `public.<name>`. */
+export function qualified(ctx: RuleContext, ref: RelRef): string {
+  if (ref.schema) return `${ref.schema}.${ref.name}`;
+  return traced(ctx, ref) ?? `public.${ref.name}`;
+}
+
+/**
+ * Whether the relation as written existed before the change (not created earlier in the same change).
+ * An unqualified name is tried as written (the engine resolves it against `public`), then as the tracer saw
+ * it, which covers migrations that run with another search_path.
+ */
+export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
+  if (ctx.isPreexisting(kind, relKey(ref))) return true;
+  if (ref.schema) return false;
+  const seen = traced(ctx, ref);
+  return seen !== undefined && ctx.isPreexisting(kind, seen);
+}
+
+/** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
+export function preexistingColumn(ctx: RuleContext, ref: RelRef, column: string): boolean {
+  if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`)) return true;
+  if (ref.schema) return false;
+  const seen = traced(ctx, ref);
+  return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
 }
 
 /** `AccessExclusiveLock on public.users` for every lock held on the relation (all relations when omitted). */

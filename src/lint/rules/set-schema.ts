@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER … SET SCHEMA of an object that existed before the change. */
 import type { CatalogObjectKind, Rule } from '../rule.js';
 import { nameList, nodeOf, rangeVar, relKey, str, type RelRef } from './ast.js';
-import { qualified } from './evidence.js';
+import { preexisting, qualified } from './evidence.js';
 
 const KINDS: Readonly<Record<string, CatalogObjectKind>> = {
   OBJECT_TABLE: 'table',
@@ -53,7 +53,7 @@ and drop it in a later migration. Objects created earlier in the same change are
         evidence: [`dropped: function ${o.name}`],
       }));
     }
-    if (!ctx.isPreexisting(kind, relKey(ref))) return [];
+    if (!preexisting(ctx, kind, ref)) return [];
     const name = ref.schema ? relKey(ref) : kind === 'type' ? `public.${ref.name}` : qualified(ctx, ref);
     return [
       {
