@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { startLocal, type LocalServer } from '../../src/devdb/local.js';
 import { portAcceptsConnections } from '../../src/devdb/ports.js';
 import { canTraverse, isRoot, serverUser } from '../../src/devdb/runAs.js';
 import { liveCount } from '../../src/devdb/teardown.js';
+import { DbActionError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
 
 function alive(pid: number): boolean {
@@ -136,6 +137,44 @@ describe('local provider', () => {
       }
     } finally {
       rmSync(privateTmp, { recursive: true, force: true });
+    }
+  });
+
+  it('copies a cached template (0700, server user) and still requires the random password over TCP', async () => {
+    await startLocal({ logger: new MemoryLogger() }).then((db) => db.close()); // make sure the template exists
+    const logger = new MemoryLogger();
+    const db = await startLocal({ logger });
+    try {
+      expect(logger.text()).toMatch(/copied the template in \d+ ms/);
+      expect(logger.text()).not.toMatch(/initdb took/);
+      const root = readdirSync(tmpdir()).find((n) => /^db-action-template-[0-9a-f]{16}$/.test(n));
+      expect(root).toBeDefined();
+      const s = statSync(join(tmpdir(), root!));
+      expect(s.mode & 0o777).toBe(0o700);
+      expect(s.uid).toBe(db.cluster.runAs?.uid ?? process.getuid!());
+
+      const wrong = new URL(db.url);
+      wrong.password = 'not-the-password';
+      await expect(withClient(wrong.toString(), (c) => c.query('select 1'))).rejects.toThrow(
+        /password authentication failed/,
+      );
+      const noPassword = new URL(db.url);
+      noPassword.password = '';
+      await expect(withClient(noPassword.toString(), (c) => c.query('select 1'))).rejects.toThrow(DbActionError);
+      expect(await withClient(db.url, async (c) => (await c.query('select 1 as n')).rows[0])).toEqual({ n: 1 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('without the template, runs initdb with the password file', async () => {
+    const logger = new MemoryLogger();
+    const db = await startLocal({ logger, template: false });
+    try {
+      expect(logger.text()).toMatch(/initdb took \d+ ms/);
+      expect(await withClient(db.url, async (c) => (await c.query('select 1 as n')).rows[0])).toEqual({ n: 1 });
+    } finally {
+      await db.close();
     }
   });
 });

@@ -24,6 +24,8 @@ export interface LocalOptions {
   readonly binaries?: PostgresBinaries;
   /** Where the server's temp directory goes. Default `os.tmpdir()`. */
   readonly tmpDir?: string;
+  /** Use the cached template data dir (default true); false runs initdb. */
+  readonly template?: boolean;
 }
 
 export async function startLocal(options: LocalOptions): Promise<LocalServer> {
@@ -45,6 +47,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
     logger,
     label: 'db-action-pg',
     tmpDir: options.tmpDir,
+    template: options.template,
   });
   const untrack = track({
     description: `local postgres pid ${cluster.pid}`,
