@@ -41,13 +41,39 @@ export function objectKey(kind: CatalogObjectKind, name: string): string {
 const USER_NS = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
 
 /**
+ * Catalog rows written by the current transaction or its subtransactions: `age(xmin)` is 0 for our own
+ * XID and negative for our subtransactions' (DO blocks with EXCEPTION), positive for anything committed
+ * before, INT_MAX for frozen rows. Relations with any such row (their own, a column, default,
+ * constraint, index, rewrite rule or trigger) are "touched": only their definitions are re-read.
+ */
+const TOUCHED_CTE = `touched AS (
+  SELECT oid FROM pg_class WHERE age(xmin) <= 0
+  UNION SELECT attrelid FROM pg_attribute WHERE age(xmin) <= 0
+  UNION SELECT adrelid FROM pg_attrdef WHERE age(xmin) <= 0
+  UNION SELECT conrelid FROM pg_constraint WHERE age(xmin) <= 0
+  UNION SELECT indrelid FROM pg_index WHERE age(xmin) <= 0
+  UNION SELECT indexrelid FROM pg_index WHERE age(xmin) <= 0
+  UNION SELECT ev_class FROM pg_rewrite WHERE age(xmin) <= 0
+  UNION SELECT tgrelid FROM pg_trigger WHERE age(xmin) <= 0
+)`;
+
+/**
  * Every user object as (kind, name, tbl, def, oid, filenode). Names are unquoted and schema-qualified,
  * the way CatalogObject documents them.
+ *
+ * `incremental`: definitions (the expensive part: deparsing) only for objects the current transaction
+ * touched, NULL for the others (= unchanged: take them from the previous snapshot). Names, oids and
+ * relfilenodes are always read, so creations, drops (CASCADE, dynamic SQL) and rewrites are complete.
+ * Known limit: a view or foreign key whose text changes only because a column it references was
+ * renamed keeps its old definition text (the rename itself is seen).
  */
-export const CATALOG_SQL = `
+export function catalogSql(incremental: boolean): string {
+  const t = (rel: string): string => `${rel} IN (SELECT oid FROM touched)`;
+  const def = (cond: string, expr: string): string => (incremental ? `CASE WHEN ${cond} THEN ${expr} END` : expr);
+  return `
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
-)
+)${incremental ? `, ${TOUCHED_CTE}` : ''}
 SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode
   FROM pg_namespace n
  WHERE ${USER_NS}
@@ -58,7 +84,9 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
                       ELSE 'index' END,
        n.nspname || '.' || c.relname,
        CASE WHEN c.relkind IN ('i', 'I') THEN tn.nspname || '.' || t.relname END,
-       CASE c.relkind
+       ${def(
+         `(${t('c.oid')} OR ${t('i.indrelid')})`,
+         `CASE c.relkind
          WHEN 'v' THEN md5(pg_get_viewdef(c.oid))
          WHEN 'm' THEN md5(pg_get_viewdef(c.oid))
          WHEN 'S' THEN ''
@@ -66,7 +94,8 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
          WHEN 'I' THEN pg_get_indexdef(c.oid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
          ELSE CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED' ELSE '' END
               || CASE c.relkind WHEN 'p' THEN ' PARTITIONED' WHEN 'f' THEN ' FOREIGN' ELSE '' END
-       END,
+       END`,
+       )},
        c.oid::text,
        c.relkind::text || ':' || c.relfilenode::text
   FROM pg_class c
@@ -79,11 +108,14 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 UNION ALL
 SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname || '.' || c.relname,
-       format_type(a.atttypid, a.atttypmod)
+       ${def(
+         t('a.attrelid'),
+         `format_type(a.atttypid, a.atttypmod)
          || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
          || CASE WHEN a.attidentity <> '' THEN ' IDENTITY' ELSE '' END
          || CASE WHEN a.attgenerated <> '' THEN ' GENERATED AS ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-                 WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END,
+                 WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END`,
+       )},
        NULL, NULL
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
@@ -94,7 +126,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 UNION ALL
 SELECT 'constraint', n.nspname || '.' || c.relname || '.' || k.conname, n.nspname || '.' || c.relname,
-       pg_get_constraintdef(k.oid),  -- ends with NOT VALID while unvalidated
+       ${def(`(${t('k.conrelid')} OR ${t('k.confrelid')})`, 'pg_get_constraintdef(k.oid)')},  -- ends with NOT VALID while unvalidated
        NULL, NULL
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
@@ -120,7 +152,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL
 SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
-       p.prokind::text || ' ' || format_type(p.prorettype, NULL) || ' ' || md5(coalesce(p.prosrc, '')),
+       ${def('age(p.xmin) <= 0', `p.prokind::text || ' ' || format_type(p.prorettype, NULL) || ' ' || md5(coalesce(p.prosrc, ''))`)},
        NULL, NULL
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -128,7 +160,7 @@ SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proa
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
 UNION ALL
 SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, n.nspname || '.' || c.relname,
-       md5(pg_get_triggerdef(tg.oid)) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' ELSE '' END,
+       ${def(t('tg.tgrelid'), `md5(pg_get_triggerdef(tg.oid)) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' ELSE '' END`)},
        NULL, NULL
   FROM pg_trigger tg
   JOIN pg_class c ON c.oid = tg.tgrelid
@@ -139,6 +171,13 @@ SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL
   FROM pg_extension x
  WHERE x.extname <> 'plpgsql'
 `;
+}
+
+/** The full catalog query (every definition read). */
+export const CATALOG_SQL = catalogSql(false);
+
+/** The incremental catalog query, to run inside the transaction of the statement just executed. */
+export const INCREMENTAL_CATALOG_SQL = catalogSql(true);
 
 export interface CatalogRow {
   kind: CatalogObjectKind;
@@ -149,13 +188,17 @@ export interface CatalogRow {
   filenode: string | null;
 }
 
-/** Builds a snapshot from the rows of CATALOG_SQL. */
-export function snapshotFromRows(rows: readonly CatalogRow[]): CatalogSnapshot {
+/**
+ * Builds a snapshot from the rows of CATALOG_SQL, or of INCREMENTAL_CATALOG_SQL with `previous`
+ * (the snapshot before the statement) supplying the definitions the query left NULL.
+ */
+export function snapshotFromRows(rows: readonly CatalogRow[], previous?: CatalogSnapshot): CatalogSnapshot {
   const objects = new Map<string, CatalogEntry>();
   const relations = new Map<string, RelationInfo>();
   for (const r of rows) {
     const object: CatalogObject = r.tbl ? { kind: r.kind, name: r.name, table: r.tbl } : { kind: r.kind, name: r.name };
-    objects.set(objectKey(r.kind, r.name), { object, def: r.def ?? '' });
+    const key = objectKey(r.kind, r.name);
+    objects.set(key, { object, def: r.def ?? previous?.objects.get(key)?.def ?? '' });
     if (r.oid && r.filenode) {
       const colon = r.filenode.indexOf(':');
       relations.set(r.oid, {

@@ -12,6 +12,7 @@ import type { StatementTrace } from './rule.js';
 import {
   CATALOG_SQL,
   diffCatalog,
+  INCREMENTAL_CATALOG_SQL,
   rewrittenRelations,
   snapshotFromRows,
   type CatalogRow,
@@ -138,13 +139,13 @@ export async function traceStatement(
   let results: Result[];
   try {
     // One round trip: locks and catalog read before COMMIT; COMMIT can fail (deferred constraints).
-    results = (await client.query(`${LOCKS_SQL};\n${CATALOG_SQL};\nCOMMIT`)) as Result[];
+    results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL};\nCOMMIT`)) as Result[];
   } catch (e) {
     await rollbackQuietly(client);
     return failed(before, true, durationMs, e);
   }
   const lockRows = results[0]?.rows ?? [];
-  const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[]);
+  const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[], before);
   return {
     trace: {
       locks: locksOn(before, lockRows),
