@@ -45,4 +45,30 @@ describe('cascade-drop', () => {
       }),
     ).toEqual([]);
   });
+
+  it('is silent on renames and moves (the diff shows the old names as dropped)', async () => {
+    expect(
+      await judge(cascadeDrop, {
+        base: 'create schema archive; create table t (id int, a int); create index t_a on t (a); create table u (id int)',
+        change:
+          'alter table t rename column a to b; alter index t_a rename to t_b; alter table t rename to t2; alter table u set schema archive',
+      }),
+    ).toEqual([]);
+  });
+
+  it('is silent when the named constraint or trigger has a long name (PostgreSQL identifier limit)', async () => {
+    const fk = 'TaskRunCheckpoint_runtimeEnvironmentId_fkey';
+    const trigger = 'trigger_crate_owner_invitations_set_token_generated_at';
+    expect(
+      await judge(cascadeDrop, {
+        base: `create table "RuntimeEnvironment" (id int primary key);
+               create table "TaskRunCheckpoint" ("runtimeEnvironmentId" int);
+               alter table "TaskRunCheckpoint" add constraint "${fk}" foreign key ("runtimeEnvironmentId") references "RuntimeEnvironment" (id);
+               create table crate_owner_invitations (id int);
+               create function tf() returns trigger language plpgsql as 'begin return new; end';
+               create trigger ${trigger} before insert on crate_owner_invitations for each row execute function tf()`,
+        change: `alter table "TaskRunCheckpoint" drop constraint if exists "${fk}"; drop trigger ${trigger} on crate_owner_invitations`,
+      }),
+    ).toEqual([]);
+  });
 });

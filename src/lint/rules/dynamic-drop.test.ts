@@ -38,4 +38,13 @@ describe('dynamic-drop', () => {
       }),
     ).toEqual([]);
   });
+
+  it('is silent on a DO block that only renames a pre-existing table', async () => {
+    expect(
+      await judge(dynamicDrop, {
+        base: 'create table legacy (id int primary key, v text)',
+        change: "do $$ begin execute 'alter table legacy rename to modern'; end $$",
+      }),
+    ).toEqual([]);
+  });
 });

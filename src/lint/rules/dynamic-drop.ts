@@ -1,7 +1,7 @@
 /** destructive: existing objects dropped by dynamic SQL (DO blocks, function/procedure calls, EXECUTE). */
 import type { Rule } from '../rule.js';
 import { collapseParts, droppedLine, listNames, objectPreexisting } from './evidence.js';
-import { DYNAMIC_KINDS } from './explained.js';
+import { DYNAMIC_KINDS, renamedInDiff } from './explained.js';
 
 const HOW: Readonly<Record<string, string>> = {
   DoStmt: 'a DO block',
@@ -24,7 +24,8 @@ other object that existed before the change and is gone afterwards is reported h
 \`drop-table\`, \`drop-column\`). Objects created earlier in the same change are not reported.`,
   check(ctx) {
     if (!DYNAMIC_KINDS.has(ctx.statement.kind)) return [];
-    const gone = collapseParts(ctx.trace.diff.dropped.filter((o) => objectPreexisting(ctx, o)));
+    const renamed = renamedInDiff(ctx);
+    const gone = collapseParts(ctx.trace.diff.dropped.filter((o) => !renamed(o) && objectPreexisting(ctx, o)));
     if (gone.length === 0) return [];
     const names = gone.map((o) => `${o.kind} ${o.name}`);
     return [

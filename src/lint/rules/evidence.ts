@@ -60,6 +60,14 @@ export function rewriteEvidence(ctx: RuleContext, relation: string): string[] {
   return ctx.trace.rewritten.includes(relation) ? [`relfilenode changed: ${relation} rewritten`] : [];
 }
 
+/**
+ * Whether a catalog name is `wanted`. Tolerates catalog names cut at PostgreSQL's 63-byte identifier limit
+ * (a catalog query that concatenates names into the `name` type truncates the whole qualified string).
+ */
+export function sameName(catalogName: string, wanted: string): boolean {
+  return catalogName === wanted || (Buffer.byteLength(catalogName) === 63 && wanted.startsWith(catalogName));
+}
+
 /** `dropped: column public.users.email`. */
 export function droppedLine(o: CatalogObject): string {
   return `dropped: ${o.kind} ${o.name}`;

@@ -6,7 +6,7 @@
  */
 import type { CatalogObject, CatalogObjectKind, RuleContext } from '../rule.js';
 import { alterTable, dropInfo, type RelRef } from './ast.js';
-import { isOwnedSequenceOf } from './evidence.js';
+import { isOwnedSequenceOf, sameName } from './evidence.js';
 
 /** Statement kinds whose drops come from code the parse tree does not show. */
 export const DYNAMIC_KINDS: ReadonlySet<string> = new Set([
@@ -19,6 +19,9 @@ export const DYNAMIC_KINDS: ReadonlySet<string> = new Set([
   'DeleteStmt',
   'MergeStmt',
 ]);
+
+/** Statements that rename or move objects: the catalog diff lists the old names as dropped, yet nothing is. */
+const RENAMING_KINDS: ReadonlySet<string> = new Set(['RenameStmt', 'AlterObjectSchemaStmt']);
 
 const DROP_KINDS: Readonly<Record<string, readonly CatalogObjectKind[]>> = {
   OBJECT_TABLE: ['table'],
@@ -44,15 +47,17 @@ function matches(o: CatalogObject, ref: RelRef): boolean {
   if (o.kind === 'schema' || o.kind === 'extension') return name === ref.name;
   if (o.kind === 'trigger') {
     // DROP TRIGGER tr ON t parses as [t, tr]: ref.schema is the table.
-    return name.endsWith(`.${ref.schema}.${ref.name}`);
+    const table = o.table ?? '';
+    return table.split('.')[1] === ref.schema && sameName(name, `${table}.${ref.name}`);
   }
-  return ref.schema
-    ? name === `${ref.schema}.${ref.name}`
-    : name.endsWith(`.${ref.name}`) && name.split('.').length === 2;
+  if (ref.schema) return sameName(name, `${ref.schema}.${ref.name}`);
+  const dot = name.indexOf('.');
+  return dot > 0 && sameName(name, `${name.slice(0, dot)}.${ref.name}`);
 }
 
 /** A predicate: true for dropped objects the statement names or that are parts of what it names. */
 export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => boolean {
+  if (RENAMING_KINDS.has(ctx.statement.kind)) return () => true;
   const dropped = ctx.trace.diff.dropped;
   const named = new Set<CatalogObject>();
   const containers = new Set<string>();
@@ -71,48 +76,66 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
     }
   }
 
+  // ALTER TABLE t DROP COLUMN c / DROP CONSTRAINT k: which qualified table `t` is, from the diff.
   const a = alterTable(ctx.statement.ast);
-  const alteredTables = new Set<string>();
-  const droppedColumnsOf = new Set<string>();
-  const droppedConstraints = new Set<string>();
+  const tables = new Set<string>();
+  const columns: string[] = [];
+  const constraints: string[] = [];
   if (a) {
     for (const o of dropped) {
       const table = o.table ?? (o.kind === 'column' ? o.name.split('.').slice(0, 2).join('.') : undefined);
       if (!table) continue;
       const [schema, rel] = table.split('.');
-      if (rel !== a.relation.name || (a.relation.schema && a.relation.schema !== schema)) continue;
-      alteredTables.add(table);
+      if (rel === a.relation.name && (!a.relation.schema || a.relation.schema === schema)) tables.add(table);
     }
     for (const cmd of a.cmds) {
-      if (cmd.subtype === 'AT_DropColumn' && cmd.name) droppedColumnsOf.add(cmd.name);
-      if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.add(cmd.name);
+      if (cmd.subtype === 'AT_DropColumn' && cmd.name) columns.push(cmd.name);
+      if (cmd.subtype === 'AT_DropConstraint' && cmd.name) constraints.push(cmd.name);
     }
   }
+
+  const partOfAlter = (o: CatalogObject): boolean => {
+    for (const table of tables) {
+      const schema = table.split('.')[0] ?? '';
+      // DROP COLUMN takes the column and the indexes/constraints that use it; DROP CONSTRAINT its index;
+      // a dropped serial/identity column its sequence.
+      if (o.kind === 'column' && columns.some((c) => sameName(o.name, `${table}.${c}`))) return true;
+      if ((o.kind === 'index' || o.kind === 'constraint') && o.table === table && columns.length > 0) return true;
+      if (o.kind === 'constraint' && o.table === table && constraints.some((c) => sameName(o.name, `${table}.${c}`)))
+        return true;
+      if (o.kind === 'index' && o.table === table && constraints.some((c) => sameName(o.name, `${schema}.${c}`)))
+        return true;
+      if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, new Set([table]))) return true;
+    }
+    return false;
+  };
 
   return (o) => {
     if (named.has(o)) return true;
     if (o.table && containers.has(o.table)) return true;
     if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, containers)) return true;
     if (schemas.some((s) => o.name.startsWith(s))) return true;
-    if (a) {
-      for (const table of alteredTables) {
-        // DROP COLUMN takes the column and the indexes/constraints that use it; DROP CONSTRAINT its index;
-        // DROP IDENTITY / a dropped serial column its sequence.
-        if (
-          o.kind === 'column' &&
-          o.name.startsWith(`${table}.`) &&
-          droppedColumnsOf.has(o.name.slice(table.length + 1))
-        )
-          return true;
-        if ((o.kind === 'index' || o.kind === 'constraint') && o.table === table && droppedColumnsOf.size > 0)
-          return true;
-        if (o.kind === 'constraint' && o.table === table && droppedConstraints.has(o.name.slice(table.length + 1)))
-          return true;
-        if (o.kind === 'index' && o.table === table && droppedConstraints.has(o.name.split('.').pop() ?? ''))
-          return true;
-        if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, new Set([table]))) return true;
-      }
-    }
-    return false;
+    return a !== undefined && partOfAlter(o);
   };
+}
+
+/**
+ * Tables and views the diff shows as dropped whose columns reappear, all of them, under a created relation
+ * (a rename or SET SCHEMA done by dynamic SQL), with their columns, indexes, constraints and triggers.
+ */
+export function renamedInDiff(ctx: RuleContext): (o: CatalogObject) => boolean {
+  const { created, dropped } = ctx.trace.diff;
+  const columnsOf = (objects: readonly CatalogObject[], table: string): string =>
+    objects
+      .filter((o) => o.kind === 'column' && o.table === table)
+      .map((o) => o.name.slice(table.length + 1))
+      .sort()
+      .join(',');
+  const renamed = new Set<string>();
+  for (const old of dropped) {
+    if (old.kind !== 'table' && old.kind !== 'view' && old.kind !== 'matview') continue;
+    const cols = columnsOf(dropped, old.name);
+    if (created.some((n) => n.kind === old.kind && columnsOf(created, n.name) === cols)) renamed.add(old.name);
+  }
+  return (o) => renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
 }
