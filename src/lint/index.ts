@@ -148,6 +148,8 @@ export async function lint(options: LintOptions): Promise<LintReport> {
       findings.push(...outcome.report.findings);
       if (outcome.failed) stopReason = `not traced: ${path} failed to apply`;
     }
+    // A query broken by an abort looks like a failing statement: never report it as one.
+    signal?.throwIfAborted();
   } catch (e) {
     if (signal?.aborted) throw new DbActionError('lint was cancelled', { cause: e });
     throw e;
