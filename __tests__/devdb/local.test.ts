@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -175,6 +175,32 @@ describe('local provider', () => {
       expect(await withClient(db.url, async (c) => (await c.query('select 1 as n')).rows[0])).toEqual({ n: 1 });
     } finally {
       await db.close();
+    }
+  });
+
+  it('recovers from a damaged template: removes it, runs initdb once, rebuilds it next time', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'db-action-tpltest-'));
+    chmodSync(parent, 0o755); // reachable by the server user when root
+    try {
+      await startLocal({ logger: new MemoryLogger(), tmpDir: parent }).then((db) => db.close());
+      const root = readdirSync(parent).find((n) => n.startsWith('db-action-template-'));
+      expect(root).toBeDefined();
+      writeFileSync(join(parent, root!, 'data', 'global', 'pg_control'), ''); // owner kept: root writes in place
+
+      const logger = new MemoryLogger();
+      const db = await startLocal({ logger, tmpDir: parent });
+      try {
+        expect(logger.text()).toMatch(/did not start; removing/);
+        expect(logger.text()).toMatch(/initdb took \d+ ms/);
+        expect(await withClient(db.url, async (c) => (await c.query('select 1 as n')).rows[0])).toEqual({ n: 1 });
+      } finally {
+        await db.close();
+      }
+      const again = new MemoryLogger();
+      await startLocal({ logger: again, tmpDir: parent }).then((d) => d.close());
+      expect(again.text()).toMatch(/built the dev database template/);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../logger.js';
@@ -132,6 +132,21 @@ function startPostmaster(
 
 /** Creates, starts and returns a fresh cluster. Throws (plain Error, with the server's output) on failure. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  try {
+    return await startClusterOnce(options);
+  } catch (error) {
+    const template = (error as { fromTemplate?: string }).fromTemplate;
+    if (!template) throw error;
+    // A damaged template (e.g. a tmp cleaner removed files in it): drop it and initdb this once.
+    options.logger.debug(
+      `a cluster copied from the template did not start; removing ${template}: ${(error as Error).message}`,
+    );
+    await rm(dirname(template), { recursive: true, force: true }).catch(() => undefined);
+    return startClusterOnce({ ...options, template: false });
+  }
+}
+
+async function startClusterOnce(options: ClusterOptions): Promise<Cluster> {
   const { bindir, logger } = options;
   const runAs = serverUser();
   let parent = options.tmpDir ?? tmpdir();
@@ -151,6 +166,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dataDir = join(dir, 'data');
   let postmaster: Postmaster | undefined;
   let spawned: ChildProcess | undefined;
+  let usedTemplate: string | undefined;
   // Until the caller tracks the finished cluster, an interrupt must still remove what exists so far.
   const abandon = (): void => {
     if (spawned && spawned.exitCode === null && spawned.signalCode === null) spawned.kill('SIGKILL');
@@ -180,6 +196,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const copied = template ? await runToCompletion('cp', ['-R', '-p', template, dataDir], runAs, dir) : undefined;
     if (copied && copied.code !== 0) logger.debug(`copying the template failed, running initdb: ${copied.output}`);
     if (copied?.code === 0) {
+      usedTemplate = template;
       logger.debug(`copied the template in ${Math.round(performance.now() - initStarted)} ms`);
     } else {
       await rm(dataDir, { recursive: true, force: true });
@@ -255,6 +272,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       return cluster;
     }
   } catch (error) {
+    if (usedTemplate && error instanceof Error && !(error as { bindFailed?: boolean }).bindFailed) {
+      (error as Error & { fromTemplate?: string }).fromTemplate = usedTemplate;
+    }
     if (spawned && spawned.exitCode === null && spawned.signalCode === null) spawned.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
     throw error;

@@ -39,7 +39,14 @@ function templateKey(bindir: string, uid: number): string {
 function usable(root: string, uid: number): boolean {
   try {
     const s = statSync(root);
-    return s.isDirectory() && s.uid === uid && (s.mode & 0o077) === 0 && existsSync(join(root, COMPLETE));
+    return (
+      s.isDirectory() &&
+      s.uid === uid &&
+      (s.mode & 0o077) === 0 &&
+      [COMPLETE, 'data/PG_VERSION', 'data/global/pg_control', 'data/postgresql.conf'].every((f) =>
+        existsSync(join(root, f)),
+      )
+    );
   } catch {
     return false;
   }
