@@ -372,6 +372,34 @@ describe('lint action bundle, run like the GitHub runner', () => {
     }
   });
 
+  it('a migration that does not apply is an apply-error annotation at the failing statement', async () => {
+    const broken = pullRequestRepo(
+      { 'db/migrations/1_init.sql': BASE_SQL },
+      { 'db/migrations/2_broken.sql': `-- adds a column\n\nALTER TABLE no_such_table\n  ADD COLUMN x int;\n` },
+    );
+    try {
+      const r = await runAction(
+        broken.workspace,
+        { dir: 'db/migrations', 'dev-url': devUrl, comment: 'off' },
+        {
+          name: 'pull_request',
+          payload: {
+            number: 3,
+            pull_request: { number: 3, base: { sha: broken.baseSha }, head: { sha: broken.headSha } },
+          },
+        },
+      );
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /^::error title=db-action%3A apply-error \(apply-error\),file=db\/migrations\/2_broken\.sql,line=3,endLine=4::.*no_such_table/m,
+      );
+      expect(r.summary).toContain('| 💥 apply-error | 1 | yes |');
+      expectNoPassword(r);
+    } finally {
+      rmSync(broken.root, { recursive: true, force: true });
+    }
+  });
+
   it('on push, the commit before the push is the base and no comment is attempted', async () => {
     const requestsBefore = gh.requests.length;
     const r = await runAction(
