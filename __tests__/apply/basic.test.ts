@@ -226,6 +226,26 @@ describe('execution', () => {
     expect((await historyRows(db.url)).map((x) => x.status)).toEqual(['applied', 'applied', 'applied']);
   });
 
+  it('a syntax error in a batched file: the files before it apply, the error names its line, nothing after runs', async () => {
+    const files: Record<string, string> = {};
+    for (let v = 1; v <= 6; v++) files[`${v}_m.sql`] = `CREATE TABLE t${v} (id int);\n`;
+    files['4_m.sql'] = 'CREATE TABLE t4 (id int);\n\nCREATE TABLE t4b (id int,);\n';
+    dir.write(files);
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { file?: string; line?: number };
+    expect([e.file, e.line]).toEqual(['4_m.sql', 3]);
+    expect(e.message).toMatch(/syntax error/);
+    expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'applied', 'failed', 'pending', 'pending']);
+    expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
+      ['1', 'applied'],
+      ['2', 'applied'],
+      ['3', 'applied'],
+      ['4', 'failed'],
+    ]);
+    expect(await exists(db.url, 't5')).toBe(false);
+  });
+
   it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
     dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',

@@ -39,6 +39,23 @@ async function waitForQuery(pattern: string, timeoutMs = 20_000): Promise<number
   throw new Error(`no backend ran ${pattern}`);
 }
 
+/**
+ * Waits until a backend of `db` sleeps in pg_sleep (found by wait event: batched files share one long
+ * query string, longer than pg_stat_activity shows); returns its pid.
+ */
+async function waitForSleep(timeoutMs = 20_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const r = await rows<{ pid: number }>(
+      db.url,
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
+    );
+    if (r[0]) return r[0].pid;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error('no backend sleeps');
+}
+
 const SLEEP = 'pg_sleep(30)';
 
 describe('backend terminated mid-migration', () => {
@@ -48,7 +65,7 @@ describe('backend terminated mid-migration', () => {
       '2_slow.sql': `INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT ${SLEEP};\n`,
     });
     const running = apply(base());
-    const pid = await waitForQuery(SLEEP);
+    const pid = await waitForSleep();
     await rows(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
     const r = await running;
     expect(r.ok).toBe(false);
@@ -120,7 +137,7 @@ describe('process killed (SIGKILL) mid-migration', () => {
     // kill during the transactional file
     let p = child();
     let done = exit(p);
-    await waitForQuery('pg_sleep(1.5)');
+    await waitForSleep();
     p.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     // kill during the non-transactional file (a new child waits for the dead one's backend to let go of the lock)
@@ -158,7 +175,7 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     const controller = new AbortController();
     const t0 = Date.now();
     const running = apply({ ...base(), signal: controller.signal });
-    await waitForQuery(SLEEP);
+    await waitForSleep();
     controller.abort();
     const r = await running;
     expect(Date.now() - t0).toBeLessThan(10_000);

@@ -174,6 +174,20 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name
   error = NULL, failed_statement = NULL, statements_done = 0, done_checksum = NULL`;
   }
 
+  /** `upsertSql` returning a marker row (`db_action_key`, `db_action_ms`) so a batch can tell its files' results apart. */
+  upsertReturningSql(entry: HistoryEntry, appliedBy: string): string {
+    return `${this.upsertSql(entry, 'applied', appliedBy)}\nRETURNING key AS db_action_key, execution_ms AS db_action_ms`;
+  }
+
+  /** Status of the rows with these keys (to find which files of a failed batch committed). */
+  async statusOf(client: pg.Client, keys: readonly string[]): Promise<Map<string, { status: HistoryStatus; checksum: string; executionMs: number | null }>> {
+    const r = await client.query<{ key: string; status: HistoryStatus; checksum: string; execution_ms: number | null }>(
+      `SELECT key, status, checksum, execution_ms FROM ${this.qualified} WHERE key = ANY($1::text[])`,
+      [keys],
+    );
+    return new Map(r.rows.map((row) => [row.key, { status: row.status, checksum: row.checksum, executionMs: row.execution_ms }]));
+  }
+
   /** Records a failure (outside any migration transaction). */
   async recordFailure(
     client: pg.Client,

@@ -17,8 +17,19 @@ import { formatDuration } from './duration.js';
 import { appliedByDetail, historyKey, HistoryTable, type HistoryRow } from './history.js';
 import { acquireLock, lockKeys, releaseLock } from './lock.js';
 import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
-import { scrubbedCause } from './pg-errors.js';
-import { isTransactionalFile, runNonTransactional, runTransactional, runVerify, type ExecutableMigration, type RunnerContext } from './runner.js';
+import { isConnectionLost, migrationError, scrubbedCause } from './pg-errors.js';
+import {
+  batchable,
+  isTransactionalFile,
+  runBatch,
+  runNonTransactional,
+  runTransactional,
+  recordFailureQuietly,
+  runVerify,
+  type ExecutableMigration,
+  type RunnerContext,
+} from './runner.js';
+import { abortError } from './abort.js';
 import { mayNeedStatements } from './screen.js';
 import { ApplySession } from './session.js';
 import type {
@@ -34,6 +45,10 @@ import type {
 export type * from './types.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { HistoryTable } from './history.js';
+
+/** Most files / characters of SQL sent in one batch. */
+const BATCH_FILES = 100;
+const BATCH_BYTES = 1_000_000;
 
 const DEFAULTS = {
   lockTimeoutMs: 5000,
@@ -213,7 +228,46 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
     }
 
-    for (const exe of exes) {
+    const applied = (exe: ExecutableMigration, outcome: { durationMs: number; retries?: number; resumedFrom?: number }): void => {
+      appliedCount++;
+      const p = exe.planned;
+      setResult(
+        resultOf(p, 'applied', { transactional: exe.transactional, durationMs: outcome.durationMs, retries: outcome.retries, resumedFrom: outcome.resumedFrom }),
+        historyKey(p.migration),
+      );
+      logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
+    };
+    for (let i = 0; i < exes.length; ) {
+      // Consecutive plain transactional files go to the server in batches (one round trip each).
+      const batch: ExecutableMigration[] = [];
+      let size = 0;
+      for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES && batchable(exes[j]!); j++) {
+        batch.push(exes[j]!);
+        size += exes[j]!.planned.migration.upSql.length;
+      }
+      if (batch.length > 1) {
+        if (session.aborted) throw abortError(`before ${batch[0]!.planned.file}`, { file: batch[0]!.planned.file });
+        const outcome = await runBatch(ctx, batch);
+        for (const c of outcome.committed) applied(c.exe, { durationMs: c.durationMs });
+        i += outcome.committed.length;
+        if (outcome.error === undefined) continue;
+        const stopped = exes[i];
+        if (stopped && (session.lost || isConnectionLost(outcome.error))) {
+          const err = migrationError(outcome.error, { file: stopped.planned.file, transactional: true, redact });
+          setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
+          throw err;
+        }
+        if (session.aborted && stopped) {
+          const err = abortError(`while running ${stopped.planned.file}`, { file: stopped.planned.file });
+          await recordFailureQuietly(ctx, stopped, err, { failedStatement: null, statementsDone: 0, doneChecksum: null, executionMs: 0 });
+          setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
+          throw err;
+        }
+        logger.debug(`a batch stopped at ${exes[i]?.planned.file}: running it on its own`);
+        // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
+      }
+      const exe = exes[i]!;
+      i++;
       const p = exe.planned;
       const transactional = exe.transactional;
       const key = historyKey(p.migration);
@@ -223,10 +277,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         );
       }
       try {
-        const outcome = transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe);
-        appliedCount++;
-        setResult(resultOf(p, 'applied', { transactional, durationMs: outcome.durationMs, retries: outcome.retries, resumedFrom: outcome.resumedFrom }), key);
-        logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
+        applied(exe, transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe));
       } catch (e) {
         const scrubbed = scrubError(e, redact);
         setResult(resultOf(p, 'failed', { transactional, error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), key);

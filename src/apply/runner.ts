@@ -18,7 +18,7 @@ import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ParsedMigration, Statement } from '../sql/types.js';
 import { abortError, sleep } from './abort.js';
-import type { HistoryEntry, HistoryTable } from './history.js';
+import { historyKey, type HistoryEntry, type HistoryTable } from './history.js';
 import { concurrentIndexTarget, indexStates, invalidIndexes, invalidIndexHint } from './invalid-index.js';
 import { isConnectionLost, isLockTimeout, migrationError, pgError } from './pg-errors.js';
 import type { PlannedMigration } from './plan.js';
@@ -219,7 +219,7 @@ async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, 
   }
 }
 
-async function recordFailureQuietly(
+export async function recordFailureQuietly(
   ctx: RunnerContext,
   exe: ExecutableMigration,
   error: DbActionError,
@@ -489,5 +489,69 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
     return out;
   } finally {
     await rollbackQuietly(ctx);
+  }
+}
+
+/**
+ * Whether a file can ride in a batch: transactional, run as raw text (not parsed: no BEGIN/COMMIT of
+ * its own, no directive), not a retry, and free of the constructs that could run on past its end into
+ * the next file if the file were broken (dollar quotes, block comments, backslashes, an odd number of
+ * quotes). Anything else runs on its own.
+ */
+export function batchable(exe: ExecutableMigration): boolean {
+  const sql = exe.planned.migration.upSql;
+  if (!exe.transactional || exe.parsed !== undefined || exe.planned.action === 'retry') return false;
+  if (/[$\\]|\/\*/.test(sql)) return false;
+  const count = (ch: string): number => sql.split(ch).length - 1;
+  return count("'") % 2 === 0 && count('"') % 2 === 0;
+}
+
+export interface BatchOutcome {
+  /** Files of the batch that committed, in order, with their execution time. */
+  readonly committed: readonly { readonly exe: ExecutableMigration; readonly durationMs: number }[];
+  /** The error that stopped the batch (the file after the committed ones failed or did not run). */
+  readonly error?: unknown;
+}
+
+/**
+ * Runs consecutive batchable files in ONE round trip: `BEGIN; SET LOCAL ...; <file>; <history row>;
+ * COMMIT;` for each, in one multi-statement query. The server runs them in order and stops at the
+ * first error, so every file still commits alone with its history row; which files committed is read
+ * back from the history table when the batch fails.
+ */
+export async function runBatch(ctx: RunnerContext, exes: readonly ExecutableMigration[]): Promise<BatchOutcome> {
+  const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
+  let sql = '';
+  for (const exe of exes) {
+    sql += `${begin}${exe.planned.migration.upSql}\n;\n${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
+  }
+  try {
+    const result = await ctx.session.query(sql);
+    const markers = (Array.isArray(result) ? (result as { command?: string; rows?: { db_action_key?: string; db_action_ms?: number }[] }[]) : [])
+      .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
+      .map((r) => r.rows![0]!);
+    const keys = exes.map((e) => historyKey(e.planned.migration));
+    if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i])) {
+      throw new Error('internal: a batch of migrations did not report one history row per file');
+    }
+    return { committed: exes.map((exe, i) => ({ exe, durationMs: markers[i]!.db_action_ms ?? 0 })) };
+  } catch (e) {
+    await rollbackQuietly(ctx);
+    const keys = exes.map((x) => historyKey(x.planned.migration));
+    let rows: Awaited<ReturnType<HistoryTable['statusOf']>>;
+    if (ctx.session.lost || isConnectionLost(e)) {
+      // our session is gone (its transaction rolled back): what committed before is read on a new connection
+      rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
+    } else {
+      await ctx.session.settle();
+      rows = await ctx.history.statusOf(ctx.session.client, keys);
+    }
+    const committed: { exe: ExecutableMigration; durationMs: number }[] = [];
+    for (const exe of exes) {
+      const row = rows.get(historyKey(exe.planned.migration));
+      if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum) break;
+      committed.push({ exe, durationMs: row.executionMs ?? 0 });
+    }
+    return { committed, error: e };
   }
 }

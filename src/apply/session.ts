@@ -103,6 +103,16 @@ export class ApplySession {
     }
   }
 
+  /** Runs `fn` on a new, separate connection (closed after): e.g. to read the history after this session died. */
+  async withFreshClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const c = await connect(this.url, { applicationName: this.applicationName, logger: this.logger, connectTimeoutMs: 5000 });
+    try {
+      return await fn(c);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
   /** Closes the connection (waits for a pending cancel first). Idempotent. */
   async close(): Promise<void> {
     this.signal?.removeEventListener('abort', this.onAbort);
