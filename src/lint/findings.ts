@@ -4,6 +4,7 @@
  */
 import { DbActionError } from '../errors.js';
 import type { Statement } from '../sql/types.js';
+import { directiveSilences } from './nolint-aliases.js';
 import type { Rule, RuleHit } from './rule.js';
 import { CATEGORIES, type Category, type Finding, type Severity } from './types.js';
 
@@ -43,16 +44,12 @@ export function resolveSeverity(
   return config?.[ruleId] ?? config?.[category] ?? fallback;
 }
 
-/** Whether a nolint directive on the statement silences this rule (names match rule id or category; none = all). */
+/**
+ * Whether a nolint directive on the statement silences this rule: names match the rule id or category
+ * (or, in atlas/squawk spellings, that tool's own code for it); no names = everything.
+ */
 export function isSilenced(statement: Pick<Statement, 'nolint'>, ruleId: string, category: Category): boolean {
-  for (const d of statement.nolint) {
-    if (d.names.length === 0) return true;
-    for (const raw of d.names) {
-      const n = raw.toLowerCase();
-      if (n === ruleId || n === category) return true;
-    }
-  }
-  return false;
+  return statement.nolint.some((d) => directiveSilences(d, ruleId, category));
 }
 
 export interface FindingPlace {
