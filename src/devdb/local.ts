@@ -38,8 +38,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
     );
   }
   if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
-    logger.debug(
-      `PostgreSQL ${options.postgresVersion} is not installed locally; using ${binaries.version} from ${binaries.bindir}`,
+    logger.warn(
+      `PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`,
     );
   }
   const cluster = await startCluster({
