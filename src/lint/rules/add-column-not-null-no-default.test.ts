@@ -33,4 +33,13 @@ describe('add-column-not-null-no-default', () => {
       }),
     ).toEqual([]);
   });
+
+  it('is silent on ADD COLUMN IF NOT EXISTS of a column that already exists (a no-op)', async () => {
+    expect(
+      await judge(addColumnNotNullNoDefault, {
+        base: 'create table users (id int, tenant_id int not null)',
+        change: 'alter table users add column if not exists tenant_id int not null',
+      }),
+    ).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 /** data-dependent: ADD COLUMN … NOT NULL without a DEFAULT on an existing table (fails as soon as the table has rows). */
 import type { Rule, RuleHit } from '../rule.js';
 import { alterTableOnTable, arr, columnDef, sval } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { preexisting, preexistingColumn, qualified } from './evidence.js';
 
 /** Types that bring their own default (a sequence). */
 const SERIAL = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
@@ -26,7 +26,8 @@ reported.`,
     for (const cmd of a.cmds) {
       if (cmd.subtype !== 'AT_AddColumn') continue;
       const col = columnDef(cmd.def);
-      if (!col?.name) continue;
+      // ADD COLUMN IF NOT EXISTS of a column that is already there does nothing.
+      if (!col?.name || preexistingColumn(ctx, a.relation, col.name)) continue;
       const types = col.constraints.map((c) => c.contype);
       const notNull = types.includes('CONSTR_NOTNULL') || types.includes('CONSTR_PRIMARY');
       const fills = types.some((t) => t === 'CONSTR_DEFAULT' || t === 'CONSTR_IDENTITY' || t === 'CONSTR_GENERATED');

@@ -25,6 +25,8 @@ taken while the index is built is reported by \`create-index-blocking\`.`,
       if (!preexisting(ctx, 'table', ref) && !preexisting(ctx, 'matview', ref)) return [];
       const table = qualified(ctx, ref);
       const name = str(idx.idxname);
+      // CREATE INDEX IF NOT EXISTS of an index that is already there does nothing.
+      if (name && idx.if_not_exists === true && preexisting(ctx, 'index', { ...ref, name })) return [];
       return [
         {
           message: `Creates unique index ${name ? `${name} ` : ''}on ${table}: fails if existing rows have duplicate values${idx.concurrent === true ? ' (and leaves an INVALID index behind)' : ''}.`,

@@ -47,4 +47,13 @@ describe('create-index-blocking', () => {
       }),
     ).toEqual([]);
   });
+
+  it('is silent on CREATE INDEX IF NOT EXISTS of an index that already exists (a no-op)', async () => {
+    expect(
+      await judge(createIndexBlocking, {
+        base: 'create table users (id int); create index users_id on users (id)',
+        change: 'create index if not exists users_id on users (id)',
+      }),
+    ).toEqual([]);
+  });
 });

@@ -34,6 +34,8 @@ Indexes on tables created earlier in the same change are not reported.`,
       if (!preexisting(ctx, 'table', ref) && !preexisting(ctx, 'matview', ref)) return [];
       const table = qualified(ctx, ref);
       const name = str(idx.idxname);
+      // CREATE INDEX IF NOT EXISTS of an index that is already there does nothing.
+      if (name && idx.if_not_exists === true && preexisting(ctx, 'index', { ...ref, name })) return [];
       return [
         {
           message: `Builds ${idx.unique === true ? 'unique ' : ''}index ${name ?? ''}${name ? ' ' : ''}on ${table} without CONCURRENTLY: writes to ${table} wait until the build finishes.`,
