@@ -213,6 +213,16 @@ describe('selecting new migrations', () => {
     expect(report.findings.map((f) => f.message)).toEqual(['drops view public.order_users']);
   });
 
+  it('with nothing new it starts no dev database and still reports history edits', async () => {
+    const root = repo(BASE, {}, { 'db/migrations/10_users.sql': '-- edited\n' + BASE['db/migrations/10_users.sql'] });
+    const report = await run(root, { devUrl: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(report.newCount).toBe(0);
+    expect(report.devDatabase.provider).toBe('none');
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([
+      'db/migrations/10_users.sql:1 history-modified',
+    ]);
+  });
+
   it('without base or latest it is a DbActionError with a hint', async () => {
     const root = repo(BASE);
     const err = await run(root, { base: undefined, latest: undefined }).catch((e: unknown) => e);

@@ -82,9 +82,21 @@ export async function lint(options: LintOptions): Promise<LintReport> {
 
   const findings: Finding[] = selectionFindings(selection, config);
   const files: FileReport[] = [];
+  let devInfo: LintReport['devDatabase'] | undefined;
+  const finish = (): LintReport => ({
+    findings,
+    files,
+    baseCount: selection.base.length,
+    newCount: selection.fresh.length,
+    format: directory.format,
+    dir: repoRelative(selection.root, directory.dir),
+    devDatabase: devInfo ?? { provider: 'none', serverVersionNum: 0, startupMs: 0 },
+    durationMs: round(performance.now() - started),
+    failed: crossesThreshold(findings, failOn),
+    failOn,
+  });
 
   let dev: DevDatabase | undefined;
-  let devInfo: LintReport['devDatabase'] | undefined;
   let client: pg.Client | undefined;
   const onAbort = (): void => {
     // Ending the connection makes the running query fail at once; `finally` then cleans up.
@@ -93,6 +105,11 @@ export async function lint(options: LintOptions): Promise<LintReport> {
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     signal?.throwIfAborted();
+    if (selection.fresh.length === 0) {
+      // Nothing to trace: no dev database needed (history-modified findings still stand).
+      logger.info('no new migrations: nothing to trace');
+      return finish();
+    }
     dev = await startDevDatabase({
       url: options.devUrl,
       provider: options.devProvider ?? 'auto',
@@ -161,16 +178,5 @@ export async function lint(options: LintOptions): Promise<LintReport> {
     }
   }
 
-  return {
-    findings,
-    files,
-    baseCount: selection.base.length,
-    newCount: selection.fresh.length,
-    format: directory.format,
-    dir: repoRelative(selection.root, directory.dir),
-    devDatabase: devInfo ?? { provider: 'none', serverVersionNum: 0, startupMs: 0 },
-    durationMs: round(performance.now() - started),
-    failed: crossesThreshold(findings, failOn),
-    failOn,
-  };
+  return finish();
 }
