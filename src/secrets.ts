@@ -5,6 +5,7 @@
  * message (the whole URL, the password raw, percent-decoded and percent-encoded); `redact` replaces
  * them with `***`. A `Redactor` collects secrets over a run and is what adapters wrap loggers with.
  */
+import type { Logger } from './logger.js';
 
 /** What secrets are replaced with. */
 export const REDACTED = '***';
@@ -108,4 +109,14 @@ export class Redactor {
   get size(): number {
     return this.secrets.size;
   }
+}
+
+/** A logger that scrubs the redactor's secrets (as known at each call) from every line. */
+export function redactingLogger(logger: Logger, redactor: Redactor): Logger {
+  return {
+    debug: (m) => logger.debug(redactor.redact(m)),
+    info: (m) => logger.info(redactor.redact(m)),
+    warn: (m) => logger.warn(redactor.redact(m)),
+    error: (m) => logger.error(redactor.redact(m)),
+  };
 }

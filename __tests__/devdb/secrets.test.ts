@@ -1,4 +1,5 @@
-import { redact, Redactor, REDACTED, secretsOf } from '../../src/secrets.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { redact, Redactor, REDACTED, redactingLogger, secretsOf } from '../../src/secrets.js';
 
 describe('secretsOf', () => {
   it('lists the whole URL and the password in raw, decoded and encoded forms', () => {
@@ -61,5 +62,26 @@ describe('Redactor', () => {
     const r = new Redactor().add('tok-123', '').addUrl('postgres://u:pa%24%24@h/d');
     expect(r.redact('tok-123 pa$$ pa%24%24 fine')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} fine`);
     expect(r.size).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('redactingLogger', () => {
+  it('scrubs every level, including secrets added after it was made', () => {
+    const inner = new MemoryLogger();
+    const redactor = new Redactor();
+    const logger = redactingLogger(inner, redactor);
+    logger.info('before: hunter2');
+    redactor.add('hunter2');
+    logger.debug('d hunter2');
+    logger.info('i hunter2');
+    logger.warn('w hunter2');
+    logger.error('e hunter2');
+    expect(inner.lines.map((l) => l.message)).toEqual([
+      'before: hunter2',
+      `d ${REDACTED}`,
+      `i ${REDACTED}`,
+      `w ${REDACTED}`,
+      `e ${REDACTED}`,
+    ]);
   });
 });
