@@ -199,7 +199,15 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
     });
   }
   const dirRel = repoRelative(top, directory.dir);
-  const changes = await gitChanges(top, mergeBase, dirRel === '.' ? '.' : dirRel);
+  let changes: GitChanges;
+  try {
+    changes = await gitChanges(top, mergeBase, dirRel);
+  } catch (e) {
+    throw new DbActionError(`git could not list the changes in ${dirRel} since ${options.base}`, {
+      hint: 'check that the directory is inside the repository and git works here (`git status`)',
+      cause: e,
+    });
+  }
 
   const fresh: MigrationFile[] = [];
   const base: MigrationFile[] = [];
