@@ -163,10 +163,12 @@ export class HistoryTable {
 
   /**
    * SQL (literals inlined, so it can ride in a multi-statement query) that records `entry` as `status`
-   * in the current transaction; execution time is measured from the transaction start.
+   * in the current transaction; execution time is measured from `db_action.started` (set by the runner
+   * when it opens the transaction), else from the transaction start.
    */
   upsertSql(entry: HistoryEntry, status: HistoryStatus, appliedBy: string, measureFromTxStart = true): string {
-    const ms = measureFromTxStart ? `(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer` : 'NULL';
+    const since = `coalesce(nullif(current_setting('db_action.started', true), '')::timestamptz, now())`;
+    const ms = measureFromTxStart ? `(extract(epoch FROM clock_timestamp() - ${since}) * 1000)::integer` : 'NULL';
     return `INSERT INTO ${this.qualified} AS h (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
 VALUES (${literal(historyKey(entry))}, ${literal(entry.version)}, ${literal(entry.name)}, ${entry.repeatable}, ${literal(entry.file)}, ${literal(entry.checksum)}, ${literal(status)}, clock_timestamp(), ${ms}, current_user || ' (' || ${literal(appliedBy)} || ')', NULL, NULL, 0, NULL)
 ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, file = EXCLUDED.file, checksum = EXCLUDED.checksum,

@@ -88,7 +88,10 @@ function ms(n: number): string {
 /** SET (LOCAL) lock_timeout and statement_timeout. */
 export function timeoutSql(ctx: Pick<RunnerContext, 'lockTimeoutMs' | 'statementTimeoutMs'>, local: boolean): string {
   const set = local ? 'SET LOCAL' : 'SET';
-  return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n`;
+  // In a transaction, also note when it started: now() is the start of the whole query message, shared
+  // by every file of a batch; the history row's execution_ms is measured from this instead.
+  const started = local ? `SELECT set_config('db_action.started', clock_timestamp()::text, true);\n` : '';
+  return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n${started}`;
 }
 
 /** A failure located at a statement (or not). */
@@ -493,17 +496,32 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
 }
 
 /**
- * Whether a file can ride in a batch: transactional, run as raw text (not parsed: no BEGIN/COMMIT of
- * its own, no directive), not a retry, and free of the constructs that could run on past its end into
- * the next file if the file were broken (dollar quotes, block comments, backslashes, an odd number of
- * quotes). Anything else runs on its own.
+ * Whether a file can ride in a batch: transactional and not a retry. A parsed file goes as its
+ * statements (each complete, BEGIN/COMMIT of its own left out); a raw one as its text, only when it
+ * is free of constructs that could run on past its end into the next file if the file were broken:
+ * an odd number of quotes, unbalanced block comments or dollar-quote tags. Anything else runs alone.
  */
 export function batchable(exe: ExecutableMigration): boolean {
+  if (!exe.transactional || exe.planned.action === 'retry') return false;
+  if (exe.parsed !== undefined) return true;
   const sql = exe.planned.migration.upSql;
-  if (!exe.transactional || exe.parsed !== undefined || exe.planned.action === 'retry') return false;
-  if (/[$\\]|\/\*/.test(sql)) return false;
-  const count = (ch: string): number => sql.split(ch).length - 1;
-  return count("'") % 2 === 0 && count('"') % 2 === 0;
+  const count = (needle: string): number => sql.split(needle).length - 1;
+  if (count("'") % 2 !== 0 || count('"') % 2 !== 0 || count('/*') !== count('*/')) return false;
+  if (sql.includes('$')) {
+    const tags = new Map<string, number>();
+    for (const m of sql.matchAll(/\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/g)) tags.set(m[0], (tags.get(m[0]) ?? 0) + 1);
+    for (const n of tags.values()) if (n % 2 !== 0) return false;
+  }
+  return true;
+}
+
+/** The SQL a batch sends for a file: its statements when parsed, else its text. */
+function batchBody(exe: ExecutableMigration): string {
+  if (exe.parsed === undefined) return `${exe.planned.migration.upSql}\n;\n`;
+  return exe.parsed.statements
+    .filter((s) => !s.transactionControl)
+    .map((s) => `${s.text}\n;\n`)
+    .join('');
 }
 
 export interface BatchOutcome {
@@ -523,7 +541,7 @@ export async function runBatch(ctx: RunnerContext, exes: readonly ExecutableMigr
   const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
   let sql = '';
   for (const exe of exes) {
-    sql += `${begin}${exe.planned.migration.upSql}\n;\n${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
+    sql += `${begin}${batchBody(exe)}${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
   }
   try {
     const result = await ctx.session.query(sql);
