@@ -1,6 +1,6 @@
 /** data-dependent: ADD COLUMN … NOT NULL without a DEFAULT on an existing table (fails as soon as the table has rows). */
 import type { Rule, RuleHit } from '../rule.js';
-import { alterTableOnTable, arr, columnDef, sval } from './ast.js';
+import { alterTableOnTable, arr, columnDef, ident, sval } from './ast.js';
 import { preexisting, preexistingColumn, qualified } from './evidence.js';
 
 /** Types that bring their own default (a sequence). */
@@ -35,7 +35,7 @@ reported.`,
       if (!notNull || fills || SERIAL.has(typeName)) continue;
       hits.push({
         message: `Adds NOT NULL column ${table}.${col.name} without a DEFAULT: fails if ${table} has any rows.`,
-        suggestion: `Add it with a DEFAULT, or add it nullable, backfill it, and set NOT NULL afterwards (CHECK (${col.name} IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL).`,
+        suggestion: `Add it with a DEFAULT, or add it nullable, backfill it, and set NOT NULL afterwards (CHECK (${ident(col.name)} IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL).`,
       });
     }
     return hits;

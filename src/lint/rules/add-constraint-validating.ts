@@ -1,7 +1,7 @@
 /** blocking-lock: ADD CONSTRAINT CHECK / FOREIGN KEY without NOT VALID on an existing table (validation scan under lock). */
 import type { Rule, RuleHit } from '../rule.js';
-import { addedConstraints, alterTableOnTable, rangeVar } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { addedConstraints, alterTableOnTable, ident, rangeVar } from './ast.js';
+import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const addConstraintValidating: Rule = {
   id: 'add-constraint-validating',
@@ -30,10 +30,10 @@ reported.`,
       const fk = c.contype === 'CONSTR_FOREIGN';
       const ref = fk ? rangeVar(c.raw.pktable) : undefined;
       const referenced = ref ? qualified(ctx, ref) : undefined;
-      const name = c.name ?? '<name>';
+      const name = c.name ? ident(c.name) : '<name>';
       hits.push({
         message: `Adds ${fk ? 'foreign key' : 'CHECK'} constraint ${c.name ?? ''}${c.name ? ' ' : ''}to ${table} and validates every existing row while ${fk ? 'writes' : 'reads and writes'} wait.`,
-        suggestion: `Add it with NOT VALID, then run ALTER TABLE ${table} VALIDATE CONSTRAINT ${name} in a later migration (it does not block reads or writes).`,
+        suggestion: `Add it with NOT VALID, then run ALTER TABLE ${sqlQualified(table)} VALIDATE CONSTRAINT ${name} in a later migration (it does not block reads or writes).`,
         evidence: [
           ...lockEvidence(ctx, table),
           ...(referenced && referenced !== table ? lockEvidence(ctx, referenced) : []),

@@ -1,7 +1,7 @@
 /** data-dependent: a UNIQUE / PRIMARY KEY constraint or unique index on an existing table (fails on duplicates). */
 import type { Rule, RuleHit } from '../rule.js';
 import { addedConstraints, alterTableOnTable, nodeOf, rangeVar, str } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const addUnique: Rule = {
   id: 'add-unique',
@@ -30,7 +30,7 @@ taken while the index is built is reported by \`create-index-blocking\`.`,
       return [
         {
           message: `Creates unique index ${name ? `${name} ` : ''}on ${table}: fails if existing rows have duplicate values${idx.concurrent === true ? ' (and leaves an INVALID index behind)' : ''}.`,
-          suggestion: `Check for duplicates in production first (SELECT …, count(*) FROM ${table} GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration.`,
+          suggestion: `Check for duplicates in production first (SELECT …, count(*) FROM ${sqlQualified(table)} GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration.`,
         },
       ];
     }

@@ -66,6 +66,8 @@ export interface DropInfo {
   readonly removeType: string;
   readonly cascade: boolean;
   readonly concurrent: boolean;
+  /** `IF EXISTS` was written. */
+  readonly missingOk: boolean;
   /** The objects named, as written. Functions: name only (no argument types); triggers: `table.trigger` in name. */
   readonly objects: readonly RelRef[];
   /** For OBJECT_TRIGGER/POLICY/RULE: the table the object is on. */
@@ -103,6 +105,7 @@ export function dropInfo(ast: Record<string, unknown>): DropInfo | undefined {
     removeType,
     cascade: str(d.behavior) === 'DROP_CASCADE',
     concurrent: d.concurrent === true,
+    missingOk: d.missing_ok === true,
     objects,
   };
 }
@@ -112,6 +115,8 @@ export interface AlterCmd {
   readonly name?: string;
   readonly def?: unknown;
   readonly behavior?: string;
+  /** `IF EXISTS` / `IF NOT EXISTS` was written. */
+  readonly missingOk: boolean;
 }
 
 export interface AlterTableInfo {
@@ -131,7 +136,13 @@ export function alterTable(ast: Record<string, unknown>): AlterTableInfo | undef
   for (const c of arr(a.cmds)) {
     const cmd = nodeOf(c, 'AlterTableCmd');
     if (!cmd) continue;
-    cmds.push({ subtype: str(cmd.subtype) ?? '', name: str(cmd.name), def: cmd.def, behavior: str(cmd.behavior) });
+    cmds.push({
+      subtype: str(cmd.subtype) ?? '',
+      name: str(cmd.name),
+      def: cmd.def,
+      behavior: str(cmd.behavior),
+      missingOk: cmd.missing_ok === true,
+    });
   }
   return { relation, objtype: str(a.objtype) ?? 'OBJECT_TABLE', cmds };
 }

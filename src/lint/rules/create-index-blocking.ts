@@ -4,7 +4,7 @@
  */
 import type { Rule, RuleHit } from '../rule.js';
 import { addedConstraints, alterTableOnTable, nodeOf, rangeVar, str } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
 
 const INDEXED: Readonly<Record<string, string>> = {
   CONSTR_UNIQUE: 'UNIQUE',
@@ -56,7 +56,7 @@ Indexes on tables created earlier in the same change are not reported.`,
         suggestion:
           kind === 'EXCLUDE'
             ? `Build the constraint on a new table and swap, or schedule a maintenance window.`
-            : `Run CREATE UNIQUE INDEX CONCURRENTLY in its own non-transactional migration, then ALTER TABLE ${table} ADD CONSTRAINT … ${kind} USING INDEX <index>.`,
+            : `Run CREATE UNIQUE INDEX CONCURRENTLY in its own non-transactional migration, then ALTER TABLE ${sqlQualified(table)} ADD CONSTRAINT … ${kind} USING INDEX <index>.`,
         evidence: lockEvidence(ctx, table),
       });
     }

@@ -1,7 +1,7 @@
 /** destructive: ALTER TABLE … DROP COLUMN of a column that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
 import { alterTable } from './ast.js';
-import { droppedLine, droppedWhere, preexisting, preexistingColumn, qualified } from './evidence.js';
+import { droppedLine, droppedNow, droppedWhere, preexisting, preexistingColumn, qualified } from './evidence.js';
 
 export const dropColumn: Rule = {
   id: 'drop-column',
@@ -23,6 +23,7 @@ a later migration. Keep a copy if the data may be needed. Columns added earlier 
       if (!preexistingColumn(ctx, a.relation, cmd.name) || !preexisting(ctx, 'table', a.relation)) continue;
       const table = qualified(ctx, a.relation);
       const column = `${table}.${cmd.name}`;
+      if (cmd.missingOk && !droppedNow(ctx, 'column', column)) continue;
       const gone = [
         ...droppedWhere(ctx, (o) => o.kind === 'column' && o.name === column),
         ...droppedWhere(ctx, (o) => (o.kind === 'index' || o.kind === 'constraint') && o.table === table),

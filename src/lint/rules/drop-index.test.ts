@@ -23,4 +23,13 @@ describe('drop-index', () => {
   it('is silent on the safe alternative (DROP INDEX CONCURRENTLY)', async () => {
     expect(await judge(dropIndex, { base, change: 'drop index concurrently t_id' })).toEqual([]);
   });
+
+  it('is silent on DROP INDEX IF EXISTS of an index an earlier statement already dropped with its constraint', async () => {
+    expect(
+      await judge(dropIndex, {
+        base: 'create table jobs (id int, name text, constraint jobs_name_key unique (name))',
+        change: 'alter table jobs drop constraint jobs_name_key; drop index if exists jobs_name_key',
+      }),
+    ).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 /** blocking-lock: DROP INDEX without CONCURRENTLY of an existing index. */
 import type { Rule, RuleHit } from '../rule.js';
 import { dropInfo } from './ast.js';
-import { droppedWhere, lockEvidence, preexisting } from './evidence.js';
+import { droppedWhere, lockEvidence, preexisting, sqlQualified } from './evidence.js';
 
 export const dropIndex: Rule = {
   id: 'drop-index',
@@ -26,10 +26,12 @@ in the same change are not reported.`,
         (o) =>
           o.kind === 'index' && (ref.schema ? o.name === `${ref.schema}.${ref.name}` : o.name.endsWith(`.${ref.name}`)),
       )[0];
+      // DROP INDEX IF EXISTS of an index an earlier statement already dropped (with its constraint) does nothing.
+      if (d.missingOk && !gone && !ctx.trace.error) continue;
       const name = gone?.name ?? (ref.schema ? `${ref.schema}.${ref.name}` : ref.name);
       hits.push({
         message: `Drops index ${name}${gone?.table ? ` on ${gone.table}` : ''} without CONCURRENTLY: reads and writes of the table queue behind its AccessExclusiveLock.`,
-        suggestion: `Use DROP INDEX CONCURRENTLY ${name} in its own migration that runs outside a transaction.`,
+        suggestion: `Use DROP INDEX CONCURRENTLY ${sqlQualified(name)} in its own migration that runs outside a transaction.`,
         evidence: gone?.table ? lockEvidence(ctx, gone.table) : [],
       });
     }

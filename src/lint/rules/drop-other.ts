@@ -1,7 +1,7 @@
 /** destructive: DROP SEQUENCE / TYPE / DOMAIN / FUNCTION / PROCEDURE / EXTENSION of an object that existed before the change. */
 import type { CatalogObjectKind, Rule, RuleHit } from '../rule.js';
 import { dropInfo, relKey } from './ast.js';
-import { droppedLine, droppedWhere } from './evidence.js';
+import { droppedLine, droppedNow, droppedWhere } from './evidence.js';
 
 const KINDS: Readonly<Record<string, { kind: CatalogObjectKind; what: string; why: string }>> = {
   OBJECT_SEQUENCE: {
@@ -63,6 +63,7 @@ schemas by their own rules. Triggers, policies and rules are not reported: dropp
           : (droppedWhere(ctx, (o) => o.kind === spec.kind && o.name.endsWith(`.${ref.name}`))[0]?.name ??
             `public.${ref.name}`);
       if (!ctx.isPreexisting(spec.kind, key) && !ctx.isPreexisting(spec.kind, name)) continue;
+      if (d.missingOk && !droppedNow(ctx, spec.kind, name)) continue;
       hits.push({
         message: `Drops ${spec.what} ${name}; ${spec.why}.`,
         suggestion: `Stop using ${name} in a deployed release first and drop it in a later migration.`,

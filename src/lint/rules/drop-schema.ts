@@ -1,7 +1,7 @@
 /** destructive: DROP SCHEMA of a schema that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
 import { dropInfo } from './ast.js';
-import { collapseParts, droppedLine, droppedWhere } from './evidence.js';
+import { collapseParts, droppedLine, droppedNow, droppedWhere } from './evidence.js';
 
 export const dropSchema: Rule = {
   id: 'drop-schema',
@@ -19,6 +19,7 @@ in a later migration. Schemas created earlier in the same change are not reporte
     const hits: RuleHit[] = [];
     for (const ref of d.objects) {
       if (!ctx.isPreexisting('schema', ref.name)) continue;
+      if (d.missingOk && !droppedNow(ctx, 'schema', ref.name)) continue;
       const schema = droppedWhere(ctx, (o) => o.kind === 'schema' && o.name === ref.name);
       const inside = collapseParts(droppedWhere(ctx, (o) => o.kind !== 'schema' && o.name.startsWith(`${ref.name}.`)));
       const tables = inside.filter((o) => o.kind === 'table').length;

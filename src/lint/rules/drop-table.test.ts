@@ -45,4 +45,20 @@ describe('drop-table', () => {
       }),
     ).toEqual([]);
   });
+
+  it('is silent on DROP TABLE IF EXISTS of a table an earlier statement of the change already dropped', async () => {
+    const hits = await judge(dropTable, {
+      base: 'create table users (id int)',
+      change: 'drop table users; drop table if exists users',
+    });
+    expect(hits.map((h) => h.statement)).toEqual([0]);
+  });
+
+  it('quotes mixed-case names in its SQL suggestion', async () => {
+    const hits = await judge(dropTable, {
+      base: 'create table "TaskRunTag" (id int)',
+      change: 'drop table "TaskRunTag"',
+    });
+    expect(hits[0]?.suggestion).toContain('ALTER TABLE public."TaskRunTag" RENAME TO "TaskRunTag_deprecated"');
+  });
 });

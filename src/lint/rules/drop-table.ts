@@ -1,7 +1,15 @@
 /** destructive: DROP TABLE of a table that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
-import { dropInfo } from './ast.js';
-import { droppedLine, droppedWhere, isOwnedSequenceOf, preexisting, qualified } from './evidence.js';
+import { dropInfo, ident } from './ast.js';
+import {
+  droppedLine,
+  droppedNow,
+  droppedWhere,
+  isOwnedSequenceOf,
+  preexisting,
+  qualified,
+  sqlQualified,
+} from './evidence.js';
 
 export const dropTable: Rule = {
   id: 'drop-table',
@@ -22,6 +30,7 @@ statement. Tables created earlier in the same change are not reported.`,
     for (const ref of d.objects) {
       if (!preexisting(ctx, 'table', ref)) continue;
       const name = qualified(ctx, ref);
+      if (d.missingOk && !droppedNow(ctx, 'table', name)) continue;
       const parts = droppedWhere(
         ctx,
         (o) =>
@@ -31,7 +40,7 @@ statement. Tables created earlier in the same change are not reported.`,
       );
       hits.push({
         message: `Drops table ${name} and all of its rows.`,
-        suggestion: `Stop reading and writing ${name} in a deployed release first, keep a copy if the data may be needed (e.g. ALTER TABLE ${name} RENAME TO ${ref.name}_deprecated), and drop it in a later migration.`,
+        suggestion: `Stop reading and writing ${name} in a deployed release first, keep a copy if the data may be needed (e.g. ALTER TABLE ${sqlQualified(name)} RENAME TO ${ident(`${ref.name}_deprecated`)}), and drop it in a later migration.`,
         evidence: parts.map(droppedLine),
       });
     }

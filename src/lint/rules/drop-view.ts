@@ -1,7 +1,7 @@
 /** destructive: DROP VIEW / DROP MATERIALIZED VIEW of a view that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
 import { dropInfo } from './ast.js';
-import { droppedLine, droppedWhere, preexisting, qualified } from './evidence.js';
+import { droppedLine, droppedNow, droppedWhere, preexisting, qualified } from './evidence.js';
 
 export const dropView: Rule = {
   id: 'drop-view',
@@ -23,6 +23,7 @@ are not reported.`,
     for (const ref of d.objects) {
       if (!preexisting(ctx, kind, ref)) continue;
       const name = qualified(ctx, ref);
+      if (d.missingOk && !droppedNow(ctx, kind, name)) continue;
       hits.push({
         message: `Drops ${what} ${name}; queries reading it fail.`,
         suggestion:

@@ -3,7 +3,7 @@
  * relfilenode changes and dropped objects, phrased the way a reviewer reads them.
  */
 import type { CatalogObject, CatalogObjectKind, RuleContext } from '../rule.js';
-import { relKey, type RelRef } from './ast.js';
+import { ident, relKey, type RelRef } from './ast.js';
 
 /**
  * The qualified name the tracer reported (a lock, drop, rewrite, change or creation of `<schema>.<name>`)
@@ -48,11 +48,36 @@ export function preexistingColumn(ctx: RuleContext, ref: RelRef, column: string)
   return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
 }
 
-/** `AccessExclusiveLock on public.users` for every lock held on the relation (all relations when omitted). */
+/** PostgreSQL's table lock modes, weakest first. */
+const LOCK_STRENGTH: readonly string[] = [
+  'AccessShareLock',
+  'RowShareLock',
+  'RowExclusiveLock',
+  'ShareUpdateExclusiveLock',
+  'ShareLock',
+  'ShareRowExclusiveLock',
+  'ExclusiveLock',
+  'AccessExclusiveLock',
+];
+
+/**
+ * `AccessExclusiveLock on public.users`: the strongest lock held on the relation (on every locked relation
+ * when omitted, in the tracer's order). Weaker locks the same statement also took say nothing more.
+ */
 export function lockEvidence(ctx: RuleContext, relation?: string): string[] {
-  return ctx.trace.locks
-    .filter((l) => relation === undefined || l.relation === relation)
-    .map((l) => `${l.mode} on ${l.relation}`);
+  const strongest = new Map<string, string>();
+  for (const l of ctx.trace.locks) {
+    if (relation !== undefined && l.relation !== relation) continue;
+    const had = strongest.get(l.relation);
+    if (had === undefined || LOCK_STRENGTH.indexOf(l.mode) > LOCK_STRENGTH.indexOf(had))
+      strongest.set(l.relation, l.mode);
+  }
+  return [...strongest].map(([rel, mode]) => `${mode} on ${rel}`);
+}
+
+/** A qualified catalog name (`public.Users`) written as SQL (`public."Users"`), for suggestions. */
+export function sqlQualified(name: string): string {
+  return name.split('.').map(ident).join('.');
 }
 
 /** `relfilenode changed: public.users rewritten` for the table when the tracer saw it. */
@@ -66,6 +91,14 @@ export function rewriteEvidence(ctx: RuleContext, relation: string): string[] {
  */
 export function sameName(catalogName: string, wanted: string): boolean {
   return catalogName === wanted || (Buffer.byteLength(catalogName) === 63 && wanted.startsWith(catalogName));
+}
+
+/**
+ * Whether the statement really dropped the object (for `DROP … IF EXISTS`, which does nothing when an earlier
+ * statement of the change already dropped it). True when the statement failed: then there is no diff to ask.
+ */
+export function droppedNow(ctx: RuleContext, kind: CatalogObjectKind, name: string): boolean {
+  return ctx.trace.error !== undefined || ctx.trace.diff.dropped.some((o) => o.kind === kind && sameName(o.name, name));
 }
 
 /** `dropped: column public.users.email`. */

@@ -1,7 +1,7 @@
 /** blocking-lock: REFRESH MATERIALIZED VIEW without CONCURRENTLY on an existing materialized view. */
 import type { Rule } from '../rule.js';
 import { nodeOf, rangeVar } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const refreshMatviewBlocking: Rule = {
   id: 'refresh-matview-blocking',
@@ -23,7 +23,7 @@ the migrations. Materialized views created earlier in the same change are not re
     return [
       {
         message: `Refreshes materialized view ${name} without CONCURRENTLY: reads of ${name} wait until the refresh finishes.`,
-        suggestion: `Use REFRESH MATERIALIZED VIEW CONCURRENTLY ${name} (needs a unique index on it), or refresh outside the migrations.`,
+        suggestion: `Use REFRESH MATERIALIZED VIEW CONCURRENTLY ${sqlQualified(name)} (needs a unique index on it), or refresh outside the migrations.`,
         evidence: lockEvidence(ctx, name),
       },
     ];

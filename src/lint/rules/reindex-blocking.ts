@@ -1,7 +1,7 @@
 /** blocking-lock: REINDEX without CONCURRENTLY of an existing index or table (or a whole schema/database). */
 import type { Rule } from '../rule.js';
 import { defElemNames, nodeOf, rangeVar, str } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const reindexBlocking: Rule = {
   id: 'reindex-blocking',
@@ -26,7 +26,7 @@ Indexes and tables created earlier in the same change are not reported.`,
       return [
         {
           message: `REINDEX ${objKind.toUpperCase()} ${name} without CONCURRENTLY: writes wait while it rebuilds.`,
-          suggestion: `Use REINDEX ${objKind.toUpperCase()} CONCURRENTLY ${name} in its own migration that runs outside a transaction.`,
+          suggestion: `Use REINDEX ${objKind.toUpperCase()} CONCURRENTLY ${sqlQualified(name)} in its own migration that runs outside a transaction.`,
           evidence: lockEvidence(ctx),
         },
       ];

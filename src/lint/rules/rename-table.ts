@@ -1,6 +1,6 @@
 /** backward-incompatible: ALTER TABLE … RENAME TO of a table that existed before the change. */
 import type { Rule } from '../rule.js';
-import { nodeOf, rangeVar, str } from './ast.js';
+import { ident, nodeOf, rangeVar, str } from './ast.js';
 import { lockEvidence, preexisting, qualified } from './evidence.js';
 
 export const renameTable: Rule = {
@@ -26,7 +26,7 @@ are not reported.`,
     return [
       {
         message: `Renames table ${name} to ${to}; running code that uses ${ref.name} fails until it is redeployed.`,
-        suggestion: `Leave a compatibility view under the old name (ALTER TABLE ${ref.name} RENAME TO ${to}; CREATE VIEW ${ref.name} AS SELECT * FROM ${to};), deploy code using ${to}, and drop the view in a later migration.`,
+        suggestion: `Leave a compatibility view under the old name (ALTER TABLE ${ident(ref.name)} RENAME TO ${ident(to)}; CREATE VIEW ${ident(ref.name)} AS SELECT * FROM ${ident(to)};), deploy code using ${to}, and drop the view in a later migration.`,
         evidence: lockEvidence(ctx, name),
       },
     ];

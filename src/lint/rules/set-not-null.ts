@@ -1,6 +1,6 @@
 /** data-dependent: ALTER COLUMN … SET NOT NULL on an existing table (fails on NULLs; scans under AccessExclusiveLock). */
 import type { Rule, RuleHit } from '../rule.js';
-import { alterTableOnTable } from './ast.js';
+import { alterTableOnTable, ident } from './ast.js';
 import { lockEvidence, preexisting, qualified } from './evidence.js';
 
 /** `CHECK ((col IS NOT NULL))` as pg_get_constraintdef prints it, for a validated constraint. */
@@ -40,7 +40,7 @@ still the production rows. Tables created earlier in the same change are not rep
       const change = ctx.trace.diff.changed.find((c) => c.object.name === `${table}.${column}`);
       hits.push({
         message: `Sets ${table}.${column} NOT NULL: fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
-        suggestion: `ADD CONSTRAINT ${column}_not_null CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${column}_not_null in a later migration; then SET NOT NULL (PostgreSQL 12+ skips the scan).`,
+        suggestion: `ADD CONSTRAINT ${ident(`${column}_not_null`)} CHECK (${ident(column)} IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT ${ident(`${column}_not_null`)} in a later migration; then SET NOT NULL (PostgreSQL 12+ skips the scan).`,
         evidence: [
           ...(change ? [`changed: column ${table}.${column}: ${change.before} → ${change.after}`] : []),
           ...lockEvidence(ctx, table),

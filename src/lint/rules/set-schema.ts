@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER … SET SCHEMA of an object that existed before the change. */
 import type { CatalogObjectKind, Rule } from '../rule.js';
-import { nameList, nodeOf, rangeVar, relKey, str, type RelRef } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { ident, nameList, nodeOf, rangeVar, relKey, type RelRef, str } from './ast.js';
+import { preexisting, qualified, sqlQualified } from './evidence.js';
 
 const KINDS: Readonly<Record<string, CatalogObjectKind>> = {
   OBJECT_TABLE: 'table',
@@ -60,7 +60,7 @@ and drop it in a later migration. Objects created earlier in the same change are
         message: `Moves ${kind === 'matview' ? 'materialized view' : kind} ${name} to schema ${to}; code naming ${name} fails.`,
         suggestion:
           kind === 'table' || kind === 'view' || kind === 'matview'
-            ? `Leave a compatibility view under the old name (CREATE VIEW ${name} AS SELECT * FROM ${to}.${ref.name}) while code moves, and drop it in a later migration.`
+            ? `Leave a compatibility view under the old name (CREATE VIEW ${sqlQualified(name)} AS SELECT * FROM ${ident(to)}.${ident(ref.name)}) while code moves, and drop it in a later migration.`
             : `Move code to the new name first, or keep the object where it is.`,
       },
     ];

@@ -1,7 +1,7 @@
 /** destructive: TRUNCATE of a table that existed before the change. */
 import type { Rule, RuleHit } from '../rule.js';
 import { arr, nodeOf, rangeVar } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const truncate: Rule = {
   id: 'truncate',
@@ -24,7 +24,7 @@ the migration history. Tables created earlier in the same change are not reporte
       const name = qualified(ctx, ref);
       hits.push({
         message: `Truncates table ${name}: every row is deleted.`,
-        suggestion: `Delete only the rows you mean with DELETE FROM ${name} WHERE …, or run one-off cleanups outside the migrations.`,
+        suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
         evidence: lockEvidence(ctx, name),
       });
     }

@@ -1,7 +1,7 @@
 /** blocking-lock: VACUUM FULL of existing tables (or of the whole database). */
 import type { Rule } from '../rule.js';
 import { arr, defElemNames, nodeOf, rangeVar } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { preexisting, qualified, sqlQualified } from './evidence.js';
 
 export const vacuumFull: Rule = {
   id: 'vacuum-full',
@@ -35,7 +35,7 @@ online use \`pg_repack\` or \`pg_squeeze\`, outside the migrations. The rewrite 
         const name = qualified(ctx, r);
         return {
           message: `VACUUM FULL rewrites ${name} under an AccessExclusiveLock: reads and writes wait until it finishes.`,
-          suggestion: `Use plain VACUUM ${name}, or pg_repack to compact it online, outside the migrations.`,
+          suggestion: `Use plain VACUUM ${sqlQualified(name)}, or pg_repack to compact it online, outside the migrations.`,
           evidence: ctx.trace.rewritten.includes(name) ? [`relfilenode changed: ${name} rewritten`] : [],
         };
       });

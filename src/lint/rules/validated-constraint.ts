@@ -1,6 +1,6 @@
 /** data-dependent: a CHECK / FOREIGN KEY constraint validated against existing rows as it is added. */
 import type { Rule, RuleHit } from '../rule.js';
-import { addedConstraints, alterTableOnTable } from './ast.js';
+import { addedConstraints, alterTableOnTable, ident } from './ast.js';
 import { preexisting, qualified } from './evidence.js';
 
 export const validatedConstraint: Rule = {
@@ -28,7 +28,7 @@ where you chose to check the data. Tables created earlier in the same change are
       const fk = c.contype === 'CONSTR_FOREIGN';
       hits.push({
         message: `Adds ${fk ? 'foreign key' : 'CHECK'} constraint ${c.name ? `${c.name} ` : ''}to ${table} validated against existing rows: fails if any row ${fk ? 'references a missing row' : 'violates it'}.`,
-        suggestion: `Add it with NOT VALID, fix violating rows, then VALIDATE CONSTRAINT ${c.name ?? '<name>'} in a later migration.`,
+        suggestion: `Add it with NOT VALID, fix violating rows, then VALIDATE CONSTRAINT ${c.name ? ident(c.name) : '<name>'} in a later migration.`,
       });
     }
     return hits;
