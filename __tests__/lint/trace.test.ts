@@ -156,6 +156,13 @@ describe('traceStatement', () => {
     expect(t.locks).toContainEqual({ relation: 'public.later', mode: 'AccessExclusiveLock' });
   });
 
+  it('a DO block that commits itself is traced outside a transaction', async () => {
+    const t = await trace('DO $$ BEGIN CREATE TABLE committed_inside (a int); COMMIT; END $$');
+    expect(t.error).toBeUndefined();
+    expect(t.transactional).toBe(false);
+    expect(names(t.diff.created)).toEqual(['column:public.committed_inside.a', 'table:public.committed_inside']);
+  });
+
   it('skips transaction control written in the file', async () => {
     const before = snapshot;
     const r = await traceStatement(client, await statement('BEGIN'), snapshot);

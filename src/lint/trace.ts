@@ -32,6 +32,10 @@ const LOCKS_SQL = `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
 
 /** SQLSTATE 25001: "… cannot run inside a transaction block". */
 const ACTIVE_SQL_TRANSACTION = '25001';
+/** SQLSTATE 2D000: a DO block or procedure COMMITs/ROLLBACKs itself, which it may only do outside a transaction block. */
+const INVALID_TRANSACTION_TERMINATION = '2D000';
+/** Errors that mean "run me outside a transaction block": the statement is then traced that way. */
+const NEEDS_AUTOCOMMIT = new Set([ACTIVE_SQL_TRANSACTION, INVALID_TRANSACTION_TERMINATION]);
 
 type Result = { rows: unknown[] };
 
@@ -132,7 +136,8 @@ export async function traceStatement(
   } catch (e) {
     const durationMs = performance.now() - started;
     await rollbackQuietly(client);
-    if (pgError(e).code === ACTIVE_SQL_TRANSACTION) return traceOutsideTransaction(client, stmt, before);
+    const code = pgError(e).code;
+    if (code !== undefined && NEEDS_AUTOCOMMIT.has(code)) return traceOutsideTransaction(client, stmt, before);
     return failed(before, true, durationMs, e);
   }
   const durationMs = performance.now() - started;
