@@ -246,6 +246,22 @@ describe('execution', () => {
     expect(await exists(db.url, 't5')).toBe(false);
   });
 
+  it('records each batched file\'s own execution time (not the time since the batch started)', async () => {
+    dir.write({
+      '1_a.sql': 'SELECT pg_sleep(0.3);\n',
+      '2_b.sql': 'SELECT pg_sleep(0.3);\n',
+      '3_c.sql': 'SELECT pg_sleep(0.3);\n',
+    });
+    const r = await apply(base());
+    expect(r.error).toBeUndefined();
+    const h = await historyRows(db.url);
+    for (const x of h) {
+      expect(x.execution_ms).toBeGreaterThanOrEqual(290);
+      expect(x.execution_ms).toBeLessThan(600);
+    }
+    for (const m of r.migrations) expect(m.durationMs).toBeLessThan(600);
+  });
+
   it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
     dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',
