@@ -169,6 +169,39 @@ describe('process killed (SIGKILL) mid-migration', () => {
   });
 });
 
+describe('8 concurrent apply processes', () => {
+  it('every migration runs exactly once', async () => {
+    const files: Record<string, string> = { '1_side.sql': 'CREATE TABLE side (version int);\n' };
+    for (let v = 2; v <= 9; v++) {
+      files[`${v}_m.sql`] = v % 3 === 0 ? `CREATE INDEX CONCURRENTLY side_${v} ON side (version);\nINSERT INTO side VALUES (${v});\n` : `INSERT INTO side VALUES (${v});\n`;
+    }
+    dir.write(files);
+    const procs = Array.from({ length: 8 }, () =>
+      spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', '--import', './__tests__/helpers/register-ts.mjs', '__tests__/apply/child-apply.ts'], {
+        cwd: root,
+        env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const results = await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<{ code: number | null; out: string }>((res) => {
+            let out = '';
+            p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+            p.on('exit', (code) => res({ code, out }));
+          }),
+      ),
+    );
+    for (const r of results) expect(r.code).toBe(0);
+    const applied = results.map((r) => (JSON.parse(r.out.trim().split('\n').pop()!) as { appliedCount: number }).appliedCount);
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(await rows(db.url, 'SELECT version, count(*)::int AS n FROM side GROUP BY version ORDER BY version')).toEqual(
+      Array.from({ length: 8 }, (_, i) => ({ version: i + 2, n: 1 })),
+    );
+  });
+});
+
 describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', () => {
   it('cancels the running query, records the failure, releases the lock', async () => {
     dir.write({ '1_side.sql': 'CREATE TABLE side (n int);\n', '2_slow.sql': `INSERT INTO side VALUES (2);\nSELECT ${SLEEP};\n` });
