@@ -354,6 +354,24 @@ describe('built-in rules', () => {
   });
 });
 
+describe('built-in rules: the safe path', () => {
+  it('SET NOT NULL after a validated CHECK (c IS NOT NULL) is not reported; without it, it is', async () => {
+    const root = repo(
+      {
+        ...BASE,
+        'db/migrations/25_checks.sql':
+          'ALTER TABLE orders ADD CONSTRAINT user_id_not_null CHECK (user_id IS NOT NULL) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT user_id_not_null;\nALTER TABLE users ADD COLUMN name text;\n',
+      },
+      {
+        'db/migrations/30_not_null.sql':
+          'ALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;\n',
+      },
+    );
+    const report = await run(root, { rules: undefined });
+    expect(report.findings.filter((f) => f.rule === 'set-not-null').map((f) => f.line)).toEqual([2]);
+  });
+});
+
 describe('configuration', () => {
   const DROP = {
     'db/migrations/30_drop.sql':

@@ -4,7 +4,7 @@
  * did not, and touching them is never a finding.
  */
 import type { Statement } from '../sql/types.js';
-import { candidateKeys, objectKey, type CatalogSnapshot } from './catalog.js';
+import { candidateKeys, objectKey, type CatalogEntry, type CatalogSnapshot } from './catalog.js';
 import type { CatalogDiff, CatalogObjectKind, RuleContext, StatementTrace } from './rule.js';
 
 export class ChangeTracker {
@@ -26,8 +26,27 @@ export class ChangeTracker {
     return candidateKeys(kind, name).some((k) => this.baseline.objects.has(k) && !this.created.has(k));
   }
 
-  /** The context rules see for one traced statement. */
-  context(file: string, statement: Statement, trace: StatementTrace): RuleContext {
-    return { file, statement, trace, isPreexisting: (kind, name) => this.isPreexisting(kind, name) };
+  /**
+   * The context rules see for one traced statement; `before` (the catalog just before it) backs
+   * `objectsOn`.
+   */
+  context(file: string, statement: Statement, trace: StatementTrace, before?: CatalogSnapshot): RuleContext {
+    const ctx: RuleContext = { file, statement, trace, isPreexisting: (kind, name) => this.isPreexisting(kind, name) };
+    if (!before) return ctx;
+    let byTable: Map<string, CatalogEntry[]> | undefined;
+    const objectsOn = (table: string): readonly CatalogEntry[] => {
+      if (!byTable) {
+        byTable = new Map();
+        for (const e of before.objects.values()) {
+          if (!e.object.table) continue;
+          const list = byTable.get(e.object.table);
+          if (list) list.push(e);
+          else byTable.set(e.object.table, [e]);
+        }
+      }
+      const name = table.replace(/"/g, '');
+      return byTable.get(name) ?? (name.includes('.') ? [] : (byTable.get(`public.${name}`) ?? []));
+    };
+    return { ...ctx, objectsOn };
   }
 }

@@ -125,7 +125,8 @@ export class ChangeTracer {
         });
         continue;
       }
-      const { trace, after } = await traceStatement(this.client, stmt, this.snapshot);
+      const before = this.snapshot;
+      const { trace, after } = await traceStatement(this.client, stmt, before);
       this.snapshot = after;
       statements.push({
         ...head,
@@ -146,7 +147,7 @@ export class ChangeTracer {
         if (f) findings.push(f);
         return { report: report(`traced up to the failing statement at line ${stmt.startLine}`), failed: true };
       }
-      findings.push(...this.runRules(this.tracker.context(path, stmt, trace)));
+      findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
       this.tracker.record(trace.diff);
     }
     return { report: report(), failed: false };
