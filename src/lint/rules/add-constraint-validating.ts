@@ -31,8 +31,10 @@ reported.`,
       const ref = fk ? rangeVar(c.raw.pktable) : undefined;
       const referenced = ref ? qualified(ctx, ref) : undefined;
       const name = c.name ? ident(c.name) : '<name>';
+      // What waits follows the lock really held (another subcommand of the same ALTER may take a stronger one).
+      const exclusive = ctx.trace.locks.some((l) => l.relation === table && l.mode === 'AccessExclusiveLock');
       hits.push({
-        message: `Adds ${fk ? 'foreign key' : 'CHECK'} constraint ${c.name ?? ''}${c.name ? ' ' : ''}to ${table} and validates every existing row while ${fk ? 'writes' : 'reads and writes'} wait.`,
+        message: `Adds ${fk ? 'foreign key' : 'CHECK'} constraint ${c.name ?? ''}${c.name ? ' ' : ''}to ${table} and validates every existing row while ${fk && !exclusive ? 'writes' : 'reads and writes'} wait.`,
         suggestion: `Add it with NOT VALID, then run ALTER TABLE ${sqlQualified(table)} VALIDATE CONSTRAINT ${name} in a later migration (it does not block reads or writes).`,
         evidence: [
           ...lockEvidence(ctx, table),
