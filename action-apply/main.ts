@@ -12,7 +12,7 @@ import type { ApplyOptions, ApplyResult } from '../src/apply/types.js';
 import { DbActionError, errorMessage, isDbActionError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import { DIR_FORMATS, type DirFormat } from '../src/migrations/types.js';
-import { Redactor, secretsOf } from '../src/secrets.js';
+import { Redactor, redactingLogger, secretsOf } from '../src/secrets.js';
 import { renderApplySummary } from './summary.js';
 
 function workspace(): string {
@@ -37,7 +37,8 @@ function durationInput(name: string, fallback: string): number {
 function integerInput(name: string, fallback: number): number {
   const v = input(name);
   if (v === '') return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new DbActionError(`input ${name}: expected a whole number >= 1, got "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < 1)
+    throw new DbActionError(`input ${name}: expected a whole number >= 1, got "${v}"`);
   return Number(v);
 }
 
@@ -45,7 +46,9 @@ function integerInput(name: string, fallback: number): number {
 export function readApplyInputs(databaseUrl: string, logger: Logger): Omit<ApplyOptions, 'signal'> {
   const dirFormat = (input('dir-format') || 'auto') as DirFormat | 'auto';
   if (dirFormat !== 'auto' && !DIR_FORMATS.includes(dirFormat)) {
-    throw new DbActionError(`input dir-format: unknown format "${dirFormat}"`, { hint: `use auto or one of: ${DIR_FORMATS.join(', ')}` });
+    throw new DbActionError(`input dir-format: unknown format "${dirFormat}"`, {
+      hint: `use auto or one of: ${DIR_FORMATS.join(', ')}`,
+    });
   }
   const dir = input('dir') || 'migrations';
   return {
@@ -72,12 +75,15 @@ export async function run(): Promise<void> {
   for (const secret of secretsOf(databaseUrl)) core.setSecret(secret);
   const redactor = new Redactor().addUrl(databaseUrl);
   const scrub = (t: string): string => redactor.redact(t);
-  const logger: Logger = {
-    debug: (m) => core.debug(scrub(m)),
-    info: (m) => core.info(scrub(m)),
-    warn: (m) => core.warning(scrub(m)),
-    error: (m) => core.error(scrub(m)),
-  };
+  const logger = redactingLogger(
+    {
+      debug: (m) => core.debug(m),
+      info: (m) => core.info(m),
+      warn: (m) => core.warning(m),
+      error: (m) => core.error(m),
+    },
+    redactor,
+  );
 
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -87,7 +93,10 @@ export async function run(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (!databaseUrl) throw new DbActionError('input database-url is required', { hint: 'pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}' });
+    if (!databaseUrl)
+      throw new DbActionError('input database-url is required', {
+        hint: 'pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}',
+      });
     const options = readApplyInputs(databaseUrl, logger);
     const result = await apply({ ...options, signal: controller.signal });
     await report(result, options, scrub);
@@ -101,7 +110,11 @@ export async function run(): Promise<void> {
   }
 }
 
-async function report(result: ApplyResult, options: Omit<ApplyOptions, 'signal'>, scrub: (t: string) => string): Promise<void> {
+async function report(
+  result: ApplyResult,
+  options: Omit<ApplyOptions, 'signal'>,
+  scrub: (t: string) => string,
+): Promise<void> {
   core.setOutput('applied-count', String(result.appliedCount));
   core.setOutput('pending-count', String(result.pendingCount));
   core.setOutput('current-version', result.currentVersion ?? '');

@@ -50,7 +50,17 @@ export function renderApplySummary(result: ApplyResult, options: { dir?: string 
   }
   for (const w of result.warnings) lines.push(`> [!WARNING]\n> ${cell(w)}`, '');
   if (result.error) {
-    lines.push('### Error', '', '```', ('format' in result.error && typeof result.error.format === 'function' ? (result.error.format as () => string)() : result.error.message).replace(/```/g, "'''"), '```', '');
+    lines.push(
+      '### Error',
+      '',
+      '```',
+      ('format' in result.error && typeof result.error.format === 'function'
+        ? (result.error.format as () => string)()
+        : result.error.message
+      ).replace(/```/g, "'''"),
+      '```',
+      '',
+    );
   }
   return lines.join('\n');
 }

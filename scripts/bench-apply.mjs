@@ -35,10 +35,14 @@ const lib = join(root, 'lib');
 
 if (flag('--build') || !existsSync(join(lib, 'apply', 'index.js'))) {
   console.error('building lib/ (tsc -p tsconfig.build.json) …');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (!existsSync(join(lib, 'apply', 'index.js'))) {
     console.error(`tsc did not produce lib/apply/index.js (exit ${r.status})`);
     process.exit(1);
@@ -62,7 +66,8 @@ async function classify(directory) {
   const out = [];
   for (const m of directory.migrations) {
     const parsed = await parseMigration(m);
-    const nonTx = m.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional);
+    const nonTx =
+      m.transaction === 'none' || parsed.txMode === 'none' || parsed.statements.some((s) => !s.transactional);
     const ownTx = parsed.statements.some((s) => s.transactionControl);
     out.push({ m, mode: nonTx || ownTx ? 'raw' : 'tx', nonTx });
   }
@@ -118,7 +123,9 @@ function runDbmate(url, dir) {
   const u = new URL(url);
   if (!u.searchParams.has('sslmode')) u.searchParams.set('sslmode', 'disable');
   const t0 = performance.now();
-  execFileSync(bin, ['--url', u.toString(), '--migrations-dir', dir, '--no-dump-schema', 'migrate'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(bin, ['--url', u.toString(), '--migrations-dir', dir, '--no-dump-schema', 'migrate'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return { ms: performance.now() - t0 };
 }
 
@@ -178,8 +185,15 @@ try {
     for (const tool of Object.keys(times)) {
       const db = await fresh();
       try {
-        const r = tryRun(tool, () => tool === 'db-action' ? runDbAction(db.url) : tool === 'psql' ? runPsql(db.url, scriptFile) : runDbmate(db.url, dbmate));
-        if (tool === 'db-action' && r.applied !== files.length) throw new Error(`db-action applied ${r.applied} of ${files.length}`);
+        const r = tryRun(tool, () =>
+          tool === 'db-action'
+            ? runDbAction(db.url)
+            : tool === 'psql'
+              ? runPsql(db.url, scriptFile)
+              : runDbmate(db.url, dbmate),
+        );
+        if (tool === 'db-action' && r.applied !== files.length)
+          throw new Error(`db-action applied ${r.applied} of ${files.length}`);
         const tables = await (async () => {
           const c = new pg.Client({ connectionString: db.url });
           await c.connect();
@@ -210,11 +224,13 @@ try {
     '',
     '| tool | median | runs | vs psql |',
     '| --- | ---: | --- | ---: |',
-    ...Object.entries(times).map(([k, v]) => `| ${k} | ${fmt(med[k])} | ${v.map(fmt).join(', ')} | ${(med[k] / med.psql).toFixed(2)}x |`),
+    ...Object.entries(times).map(
+      ([k, v]) => `| ${k} | ${fmt(med[k])} | ${v.map(fmt).join(', ')} | ${(med[k] / med.psql).toFixed(2)}x |`,
+    ),
     '',
     `db-action / psql = **${vsPsql.toFixed(2)}x** (target <= 1.15x); db-action / dbmate = **${vsDbmate.toFixed(2)}x** (target < 1).`,
     'db-action includes process start, directory load and checksums, parsing the files that need it, the advisory lock and',
-    'one history row per migration written in the migration\'s own transaction; psql runs one generated script in one session.',
+    "one history row per migration written in the migration's own transaction; psql runs one generated script in one session.",
   ].join('\n');
   console.log(table);
   if (!flag('--no-write')) writeSection(table);

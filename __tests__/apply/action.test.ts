@@ -93,13 +93,17 @@ describe('apply action', () => {
     const lines = stdout.split('\n');
     // the very first workflow commands are the masks, for the whole URL and the password
     expect(lines[0]).toMatch(/^::add-mask::/);
-    expect(lines.filter((l) => l.startsWith('::add-mask::'))).toEqual(expect.arrayContaining([`::add-mask::${db.url}`, `::add-mask::${password(db.url)}`]));
+    expect(lines.filter((l) => l.startsWith('::add-mask::'))).toEqual(
+      expect.arrayContaining([`::add-mask::${db.url}`, `::add-mask::${password(db.url)}`]),
+    );
     const afterMasks = lines.filter((l) => !l.startsWith('::add-mask::')).join('\n');
     expect(afterMasks).not.toContain(password(db.url));
     expect(outputs()).toEqual({ 'applied-count': '2', 'pending-count': '0', 'current-version': '2' });
     const summary = readFileSync(join(files, 'summary'), 'utf8');
     expect(summary).toContain('db-action apply');
-    expect(summary).toMatch(/\| `db\/migrations\/1_users\.sql` \| 1 \| ✅ applied \| \d+(ms|\.\d+s) \| one transaction \|/);
+    expect(summary).toMatch(
+      /\| `db\/migrations\/1_users\.sql` \| 1 \| ✅ applied \| \d+(ms|\.\d+s) \| one transaction \|/,
+    );
     expect(summary).toMatch(/\| `db\/migrations\/2_idx\.sql` \| 2 \| ✅ applied \| .* \| per statement \|/);
     expect(summary).not.toContain(password(db.url));
     expect((await historyRows(db.url)).map((h) => h.status)).toEqual(['applied', 'applied']);
@@ -112,9 +116,13 @@ describe('apply action', () => {
     });
     await run();
     expect(process.exitCode).toBe(1);
-    expect(stdout).toMatch(/::error title=db-action apply,file=db\/migrations\/2_bad\.sql,line=2,col=\d+::.*column "missing" does not exist/);
+    expect(stdout).toMatch(
+      /::error title=db-action apply,file=db\/migrations\/2_bad\.sql,line=2,col=\d+::.*column "missing" does not exist/,
+    );
     // setFailed: `file:line:col: message` and the hint, no stack
-    expect(stdout).toMatch(/::error::db\/migrations\/2_bad\.sql:2:\d+: statement 2 .* failed: column "missing" does not exist/);
+    expect(stdout).toMatch(
+      /::error::db\/migrations\/2_bad\.sql:2:\d+: statement 2 .* failed: column "missing" does not exist/,
+    );
     expect(stdout).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
     expect(withoutMasks(stdout)).not.toContain(password(db.url));
     expect(outputs()).toEqual({ 'applied-count': '1', 'pending-count': '1', 'current-version': '1' });

@@ -15,13 +15,20 @@ afterEach(async () => {
   dir.remove();
 });
 
-const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path });
+const base = () => ({
+  databaseUrl: db.url,
+  dir: dir.path,
+  format: 'plain' as const,
+  logger: new MemoryLogger(),
+  cwd: dir.path,
+});
 
 describe('apply', () => {
   it('applies pending migrations once, records history, and a second run is a no-op', async () => {
     dir.write({
       '1_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
-      '2_posts.sql': 'CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);\nINSERT INTO users VALUES (1);\n',
+      '2_posts.sql':
+        'CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users);\nINSERT INTO users VALUES (1);\n',
     });
     const r = await apply(base());
     expect(r.error).toBeUndefined();
@@ -236,7 +243,14 @@ describe('execution', () => {
     const e = r.error as Error & { file?: string; line?: number };
     expect([e.file, e.line]).toEqual(['4_m.sql', 3]);
     expect(e.message).toMatch(/syntax error/);
-    expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'applied', 'failed', 'pending', 'pending']);
+    expect(r.migrations.map((m) => m.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'failed',
+      'pending',
+      'pending',
+    ]);
     expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
       ['1', 'applied'],
       ['2', 'applied'],
@@ -246,7 +260,7 @@ describe('execution', () => {
     expect(await exists(db.url, 't5')).toBe(false);
   });
 
-  it('records each batched file\'s own execution time (not the time since the batch started)', async () => {
+  it("records each batched file's own execution time (not the time since the batch started)", async () => {
     dir.write({
       '1_a.sql': 'SELECT pg_sleep(0.3);\n',
       '2_b.sql': 'SELECT pg_sleep(0.3);\n',
@@ -300,7 +314,9 @@ describe('execution', () => {
     expect(r.error).toBeUndefined();
     expect(r.migrations.map((m) => m.file)).toEqual(['V1__t.sql', 'R__v.sql']);
     expect((await apply(opts)).appliedCount).toBe(0);
-    dir.write({ 'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT id, id + 1 AS next FROM t;\nINSERT INTO runs VALUES (2);\n' });
+    dir.write({
+      'R__v.sql': 'CREATE OR REPLACE VIEW v AS SELECT id, id + 1 AS next FROM t;\nINSERT INTO runs VALUES (2);\n',
+    });
     expect((await status(opts)).migrations.map((m) => m.state)).toEqual(['applied', 'outdated']);
     const again = await apply(opts);
     expect(again.error).toBeUndefined();

@@ -22,7 +22,13 @@ afterEach(async () => {
   dir.remove();
 });
 
-const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path });
+const base = () => ({
+  databaseUrl: db.url,
+  dir: dir.path,
+  format: 'plain' as const,
+  logger: new MemoryLogger(),
+  cwd: dir.path,
+});
 
 /** Waits until a backend of `db` runs a query matching `pattern`; returns its pid. */
 async function waitForQuery(pattern: string, timeoutMs = 20_000): Promise<number> {
@@ -96,7 +102,9 @@ describe('backend terminated mid-migration', () => {
     const h = (await historyRows(db.url))[1]!;
     expect([h.status, h.statements_done]).toEqual(['running', 1]);
 
-    dir.write({ '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n` });
+    dir.write({
+      '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n`,
+    });
     // the done statement is unchanged, so resuming is allowed although the file changed
     const again = await apply(base());
     expect(again.error).toBeUndefined();
@@ -107,21 +115,27 @@ describe('backend terminated mid-migration', () => {
 
 describe('process killed (SIGKILL) mid-migration', () => {
   function child(): ReturnType<typeof spawn> {
-    return spawn(process.execPath, [
-      // transform (not only strip) types: some sources use TypeScript parameter properties
-      '--experimental-transform-types',
-      '--no-warnings',
-      '--import',
-      './__tests__/helpers/register-ts.mjs',
-      '__tests__/apply/child-apply.ts',
-    ], {
-      cwd: root,
-      env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    return spawn(
+      process.execPath,
+      [
+        // transform (not only strip) types: some sources use TypeScript parameter properties
+        '--experimental-transform-types',
+        '--no-warnings',
+        '--import',
+        './__tests__/helpers/register-ts.mjs',
+        '__tests__/apply/child-apply.ts',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   }
 
-  async function exit(p: ReturnType<typeof spawn>): Promise<{ code: number | null; signal: string | null; out: string }> {
+  async function exit(
+    p: ReturnType<typeof spawn>,
+  ): Promise<{ code: number | null; signal: string | null; out: string }> {
     let out = '';
     p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -132,7 +146,8 @@ describe('process killed (SIGKILL) mid-migration', () => {
     dir.write({
       '1_side.sql': 'CREATE TABLE side (n int);\n',
       '2_tx.sql': 'INSERT INTO side VALUES (2);\nSELECT pg_sleep(1.5);\n',
-      '3_nontx.sql': '-- db-action:tx-mode none\nINSERT INTO side VALUES (31);\nSELECT pg_sleep(1.6);\nINSERT INTO side VALUES (32);\n',
+      '3_nontx.sql':
+        '-- db-action:tx-mode none\nINSERT INTO side VALUES (31);\nSELECT pg_sleep(1.6);\nINSERT INTO side VALUES (32);\n',
     });
     // kill during the transactional file
     let p = child();
@@ -173,15 +188,28 @@ describe('8 concurrent apply processes', () => {
   it('every migration runs exactly once', async () => {
     const files: Record<string, string> = { '1_side.sql': 'CREATE TABLE side (version int);\n' };
     for (let v = 2; v <= 9; v++) {
-      files[`${v}_m.sql`] = v % 3 === 0 ? `CREATE INDEX CONCURRENTLY side_${v} ON side (version);\nINSERT INTO side VALUES (${v});\n` : `INSERT INTO side VALUES (${v});\n`;
+      files[`${v}_m.sql`] =
+        v % 3 === 0
+          ? `CREATE INDEX CONCURRENTLY side_${v} ON side (version);\nINSERT INTO side VALUES (${v});\n`
+          : `INSERT INTO side VALUES (${v});\n`;
     }
     dir.write(files);
     const procs = Array.from({ length: 8 }, () =>
-      spawn(process.execPath, ['--experimental-transform-types', '--no-warnings', '--import', './__tests__/helpers/register-ts.mjs', '__tests__/apply/child-apply.ts'], {
-        cwd: root,
-        env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawn(
+        process.execPath,
+        [
+          '--experimental-transform-types',
+          '--no-warnings',
+          '--import',
+          './__tests__/helpers/register-ts.mjs',
+          '__tests__/apply/child-apply.ts',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
     );
     const results = await Promise.all(
       procs.map(
@@ -194,17 +222,22 @@ describe('8 concurrent apply processes', () => {
       ),
     );
     for (const r of results) expect(r.code).toBe(0);
-    const applied = results.map((r) => (JSON.parse(r.out.trim().split('\n').pop()!) as { appliedCount: number }).appliedCount);
-    expect(applied.reduce((a, b) => a + b, 0)).toBe(9);
-    expect(await rows(db.url, 'SELECT version, count(*)::int AS n FROM side GROUP BY version ORDER BY version')).toEqual(
-      Array.from({ length: 8 }, (_, i) => ({ version: i + 2, n: 1 })),
+    const applied = results.map(
+      (r) => (JSON.parse(r.out.trim().split('\n').pop()!) as { appliedCount: number }).appliedCount,
     );
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(
+      await rows(db.url, 'SELECT version, count(*)::int AS n FROM side GROUP BY version ORDER BY version'),
+    ).toEqual(Array.from({ length: 8 }, (_, i) => ({ version: i + 2, n: 1 })));
   });
 });
 
 describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', () => {
   it('cancels the running query, records the failure, releases the lock', async () => {
-    dir.write({ '1_side.sql': 'CREATE TABLE side (n int);\n', '2_slow.sql': `INSERT INTO side VALUES (2);\nSELECT ${SLEEP};\n` });
+    dir.write({
+      '1_side.sql': 'CREATE TABLE side (n int);\n',
+      '2_slow.sql': `INSERT INTO side VALUES (2);\nSELECT ${SLEEP};\n`,
+    });
     const controller = new AbortController();
     const t0 = Date.now();
     const running = apply({ ...base(), signal: controller.signal });
@@ -222,12 +255,24 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     ]);
     expect(h[1]!.error).toMatch(/cancelled/);
     expect(await rows(db.url, 'SELECT n FROM side')).toEqual([]);
-    expect(await rows(db.url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([{ n: 0 }]);
-    expect(await rows(db.url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")).toEqual([{ n: 0 }]);
+    expect(
+      await rows(
+        db.url,
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await rows(
+        db.url,
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('in a non-transactional file: the statement is cancelled and the rerun resumes at it', async () => {
-    dir.write({ '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n` });
+    dir.write({
+      '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n`,
+    });
     const controller = new AbortController();
     const running = apply({ ...base(), signal: controller.signal });
     await waitForQuery(SLEEP);
@@ -237,7 +282,9 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     expect((r.error as { line?: number }).line).toBe(3);
     const h = (await historyRows(db.url))[0]!;
     expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 2, 2]);
-    dir.write({ '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT 1;\nINSERT INTO side VALUES (3);\n` });
+    dir.write({
+      '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT 1;\nINSERT INTO side VALUES (3);\n`,
+    });
     const again = await apply(base());
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(2);

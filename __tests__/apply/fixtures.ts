@@ -31,8 +31,14 @@ export class TempDir {
 }
 
 /** Runs one query on a fresh connection and returns its rows. */
-export async function rows<T extends Record<string, unknown> = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return withClient(url, async (c) => (await c.query<T>(sql, params)).rows, { applicationName: 'db-action apply tests' });
+export async function rows<T extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return withClient(url, async (c) => (await c.query<T>(sql, params)).rows, {
+    applicationName: 'db-action apply tests',
+  });
 }
 
 export async function exists(url: string, relation: string): Promise<boolean> {

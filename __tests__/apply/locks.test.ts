@@ -17,7 +17,13 @@ afterEach(async () => {
   dir.remove();
 });
 
-const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path });
+const base = () => ({
+  databaseUrl: db.url,
+  dir: dir.path,
+  format: 'plain' as const,
+  logger: new MemoryLogger(),
+  cwd: dir.path,
+});
 
 describe('lock timeouts on migration statements', () => {
   it('a table locked by another session: bounded waits, retries with backoff, then a clear failure naming the file and line', async () => {
@@ -53,7 +59,10 @@ describe('lock timeouts on migration statements', () => {
   it('succeeds on a retry once the other session lets go', async () => {
     dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({ '2_alter.sql': 'ALTER TABLE t ADD COLUMN x int;\n', '3_idx.sql': 'CREATE INDEX CONCURRENTLY t_x ON t (x);\n' });
+    dir.write({
+      '2_alter.sql': 'ALTER TABLE t ADD COLUMN x int;\n',
+      '3_idx.sql': 'CREATE INDEX CONCURRENTLY t_x ON t (x);\n',
+    });
     const holder = await connect(db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
@@ -110,9 +119,17 @@ describe('advisory lock', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => apply({ ...base(), lockWaitMs: 60_000 })));
     for (const r of results) expect(r.error).toBeUndefined();
     expect(results.reduce((n, r) => n + r.appliedCount, 0)).toBe(12);
-    const counts = await rows<{ version: number; n: string }>(db.url, 'SELECT version, count(*) AS n FROM side GROUP BY version ORDER BY version');
+    const counts = await rows<{ version: number; n: string }>(
+      db.url,
+      'SELECT version, count(*) AS n FROM side GROUP BY version ORDER BY version',
+    );
     expect(counts).toEqual(Array.from({ length: 11 }, (_, i) => ({ version: i + 2, n: '1' })));
     expect((await historyRows(db.url)).every((h) => h.status === 'applied')).toBe(true);
-    expect(await rows(db.url, "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).toEqual([{ n: 0 }]);
+    expect(
+      await rows(
+        db.url,
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });

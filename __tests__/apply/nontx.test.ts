@@ -15,7 +15,14 @@ afterEach(async () => {
   dir.remove();
 });
 
-const base = () => ({ databaseUrl: db.url, dir: dir.path, format: 'plain' as const, logger: new MemoryLogger(), cwd: dir.path, lockRetryDelayMs: 50 });
+const base = () => ({
+  databaseUrl: db.url,
+  dir: dir.path,
+  format: 'plain' as const,
+  logger: new MemoryLogger(),
+  cwd: dir.path,
+  lockRetryDelayMs: 50,
+});
 
 describe('non-transactional files', () => {
   it('run statement by statement, record progress, and a rerun resumes at the failed statement without repeating done ones', async () => {
@@ -93,8 +100,12 @@ describe('non-transactional files', () => {
     const e = r.error as Error & { line?: number; hint?: string };
     expect(e.line).toBe(1);
     expect(e.message).toMatch(/could not create unique index "t_uniq"/);
-    expect(e.hint).toMatch(/left INVALID index "public"\."t_uniq": drop it with DROP INDEX CONCURRENTLY "public"\."t_uniq";/);
-    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([{ indisvalid: false }]);
+    expect(e.hint).toMatch(
+      /left INVALID index "public"\."t_uniq": drop it with DROP INDEX CONCURRENTLY "public"\."t_uniq";/,
+    );
+    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
+      { indisvalid: false },
+    ]);
 
     // rerun without cleaning up: stops before running, same hint
     const again = await apply(base());
@@ -107,6 +118,8 @@ describe('non-transactional files', () => {
     await rows(db.url, 'DELETE FROM t');
     const fixed = await apply(base());
     expect(fixed.error).toBeUndefined();
-    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([{ indisvalid: true }]);
+    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
+      { indisvalid: true },
+    ]);
   });
 });

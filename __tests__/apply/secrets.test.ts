@@ -21,7 +21,12 @@ function everything(result: { error?: Error }, logger: MemoryLogger, extra = '')
   const e = result.error;
   const parts = [logger.text(), JSON.stringify(result), extra];
   if (e) {
-    parts.push(e.message, String((e as { hint?: string }).hint), isDbActionError(e) ? e.format() : '', String((e.cause as Error | undefined)?.message));
+    parts.push(
+      e.message,
+      String((e as { hint?: string }).hint),
+      isDbActionError(e) ? e.format() : '',
+      String((e.cause as Error | undefined)?.message),
+    );
   }
   return parts.join('\n');
 }
@@ -49,9 +54,18 @@ afterEach(() => {
   dir.remove();
 });
 
-const base = (logger: MemoryLogger, databaseUrl = url) => ({ databaseUrl, dir: dir.path, format: 'plain' as const, logger, cwd: dir.path, lockRetryDelayMs: 20 });
+const base = (logger: MemoryLogger, databaseUrl = url) => ({
+  databaseUrl,
+  dir: dir.path,
+  format: 'plain' as const,
+  logger,
+  cwd: dir.path,
+  lockRetryDelayMs: 20,
+});
 
-async function scenario(run: (logger: MemoryLogger) => Promise<ApplyResult | { error?: Error; ok: boolean }>): Promise<string> {
+async function scenario(
+  run: (logger: MemoryLogger) => Promise<ApplyResult | { error?: Error; ok: boolean }>,
+): Promise<string> {
   const logger = new MemoryLogger();
   const result = await run(logger);
   expect(result.ok).toBe(false);
@@ -86,17 +100,25 @@ describe('no secret in any output', () => {
     expect(await scenario((logger) => apply(base(logger)))).toMatch(/sorts before/);
     dir.remove();
     dir = new TempDir();
-    dir.write({ '1_a.sql': 'CREATE TABLE leak_a (id int);\n', '3_c.sql': 'SELECT 1;\n', '4_d.sql': 'ALTER TABLE leak_a ADD COLUMN y int;\n' });
+    dir.write({
+      '1_a.sql': 'CREATE TABLE leak_a (id int);\n',
+      '3_c.sql': 'SELECT 1;\n',
+      '4_d.sql': 'ALTER TABLE leak_a ADD COLUMN y int;\n',
+    });
 
     const holder = await connect(db.url);
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE leak_a IN ACCESS SHARE MODE');
-      expect(await scenario((logger) => apply({ ...base(logger), lockTimeoutMs: 100, lockRetries: 2 }))).toMatch(/55P03/);
+      expect(await scenario((logger) => apply({ ...base(logger), lockTimeoutMs: 100, lockRetries: 2 }))).toMatch(
+        /55P03/,
+      );
       await holder.query('COMMIT');
       const [k1, k2] = (await import('../../src/apply/lock.js')).lockKeys('db_action.schema_migrations');
       await holder.query('SELECT pg_advisory_lock($1, $2)', [k1, k2]);
-      expect(await scenario((logger) => apply({ ...base(logger), lockWaitMs: 200 }))).toMatch(/holds the migration lock/);
+      expect(await scenario((logger) => apply({ ...base(logger), lockWaitMs: 200 }))).toMatch(
+        /holds the migration lock/,
+      );
       await holder.query('SELECT pg_advisory_unlock($1, $2)', [k1, k2]);
     } finally {
       await holder.end();

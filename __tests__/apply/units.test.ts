@@ -27,7 +27,14 @@ describe('parseDuration', () => {
 
 describe('naturalCompareVersions', () => {
   it('orders digit runs by value', () => {
-    expect(['10', '9', '1.10', '1.2', '20240101120000', '2'].sort(naturalCompareVersions)).toEqual(['1.2', '1.10', '2', '9', '10', '20240101120000']);
+    expect(['10', '9', '1.10', '1.2', '20240101120000', '2'].sort(naturalCompareVersions)).toEqual([
+      '1.2',
+      '1.10',
+      '2',
+      '9',
+      '10',
+      '20240101120000',
+    ]);
     expect(naturalCompareVersions('001', '1')).toBe(0);
   });
 });
@@ -85,16 +92,22 @@ function row(version: string, status: HistoryRow['status'], checksum = `c${versi
 describe('planApply', () => {
   const displayPath = (m: MigrationFile): string => m.relPath;
   it('plans pending ones, retries failed ones, refuses edited applied ones', () => {
-    const plan = planApply([file('1'), file('2'), file('3')], [row('1', 'applied'), row('2', 'failed', 'old')], { displayPath });
+    const plan = planApply([file('1'), file('2'), file('3')], [row('1', 'applied'), row('2', 'failed', 'old')], {
+      displayPath,
+    });
     expect(plan.run.map((p) => [p.migration.version, p.action])).toEqual([
       ['2', 'retry'],
       ['3', 'run'],
     ]);
-    expect(() => planApply([file('1', 'new')], [row('1', 'applied')], { displayPath })).toThrow(/edited since: 1_m\.sql/);
+    expect(() => planApply([file('1', 'new')], [row('1', 'applied')], { displayPath })).toThrow(
+      /edited since: 1_m\.sql/,
+    );
     expect(() => planApply([file('1', 'new')], [row('1', 'baseline')], { displayPath })).toThrow(/edited/);
   });
   it('refuses a failed history row whose file is gone', () => {
-    expect(() => planApply([file('1')], [row('1', 'applied'), row('2', 'running')], { displayPath })).toThrow(/records version 2 .* as running, and that file is no longer in the directory/);
+    expect(() => planApply([file('1')], [row('1', 'applied'), row('2', 'running')], { displayPath })).toThrow(
+      /records version 2 .* as running, and that file is no longer in the directory/,
+    );
   });
   it('baselines versions up to the given one, using the format order', () => {
     const plan = planApply([file('9'), file('10'), file('11')], [], { displayPath, baseline: '10' });
@@ -135,8 +148,24 @@ describe('renderApplySummary', () => {
       ok: false,
       error: new Error('boom'),
       migrations: [
-        { version: '1', name: 'a', file: 'db/1_a.sql', repeatable: false, transactional: true, status: 'applied', durationMs: 12 },
-        { version: '2', name: 'b', file: 'db/2_b.sql', repeatable: false, transactional: false, status: 'failed', resumedFrom: 2 },
+        {
+          version: '1',
+          name: 'a',
+          file: 'db/1_a.sql',
+          repeatable: false,
+          transactional: true,
+          status: 'applied',
+          durationMs: 12,
+        },
+        {
+          version: '2',
+          name: 'b',
+          file: 'db/2_b.sql',
+          repeatable: false,
+          transactional: false,
+          status: 'failed',
+          resumedFrom: 2,
+        },
         { version: '3', name: 'c', file: 'db/3_c.sql', repeatable: false, transactional: true, status: 'pending' },
       ],
       appliedCount: 1,

@@ -6,7 +6,11 @@ export class ApplyCancelledError extends DbActionError {
   readonly cancelled = true;
 }
 
-export function abortError(when: string, location: { file?: string; line?: number } = {}, extraHint?: string): ApplyCancelledError {
+export function abortError(
+  when: string,
+  location: { file?: string; line?: number } = {},
+  extraHint?: string,
+): ApplyCancelledError {
   return new ApplyCancelledError(`apply was cancelled ${when}`, {
     ...location,
     hint: `${extraHint ? `${extraHint}; ` : ''}the running statement was cancelled and the failure recorded; rerun apply to continue`,

@@ -182,19 +182,31 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name
   }
 
   /** Status of the rows with these keys (to find which files of a failed batch committed). */
-  async statusOf(client: pg.Client, keys: readonly string[]): Promise<Map<string, { status: HistoryStatus; checksum: string; executionMs: number | null }>> {
+  async statusOf(
+    client: pg.Client,
+    keys: readonly string[],
+  ): Promise<Map<string, { status: HistoryStatus; checksum: string; executionMs: number | null }>> {
     const r = await client.query<{ key: string; status: HistoryStatus; checksum: string; execution_ms: number | null }>(
       `SELECT key, status, checksum, execution_ms FROM ${this.qualified} WHERE key = ANY($1::text[])`,
       [keys],
     );
-    return new Map(r.rows.map((row) => [row.key, { status: row.status, checksum: row.checksum, executionMs: row.execution_ms }]));
+    return new Map(
+      r.rows.map((row) => [row.key, { status: row.status, checksum: row.checksum, executionMs: row.execution_ms }]),
+    );
   }
 
   /** Records a failure (outside any migration transaction). */
   async recordFailure(
     client: pg.Client,
     entry: HistoryEntry,
-    details: { appliedBy: string; error: string; failedStatement: number | null; statementsDone: number; doneChecksum: string | null; executionMs: number },
+    details: {
+      appliedBy: string;
+      error: string;
+      failedStatement: number | null;
+      statementsDone: number;
+      doneChecksum: string | null;
+      executionMs: number;
+    },
   ): Promise<void> {
     await client.query(
       `INSERT INTO ${this.qualified} (key, version, name, repeatable, file, checksum, status, applied_at, execution_ms, applied_by, error, failed_statement, statements_done, done_checksum)
@@ -229,7 +241,12 @@ ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name
   }
 
   /** Records that statements 0..done-1 of a non-transactional migration are done. */
-  async markProgress(client: pg.Client, entry: HistoryEntry, statementsDone: number, doneChecksum: string): Promise<void> {
+  async markProgress(
+    client: pg.Client,
+    entry: HistoryEntry,
+    statementsDone: number,
+    doneChecksum: string,
+  ): Promise<void> {
     await client.query(`UPDATE ${this.qualified} SET statements_done = $2, done_checksum = $3 WHERE key = $1`, [
       historyKey(entry),
       statementsDone,

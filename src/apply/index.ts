@@ -7,10 +7,9 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 import { isDbActionError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { compareVersions, loadMigrationDirectory } from '../migrations/index.js';
 import type { MigrationDirectory, MigrationFile } from '../migrations/types.js';
-import { Redactor } from '../secrets.js';
+import { Redactor, redactingLogger } from '../secrets.js';
 import { parseSql } from '../sql/index.js';
 import { connect } from '../db/client.js';
 import { formatDuration } from './duration.js';
@@ -59,16 +58,6 @@ const DEFAULTS = {
   applicationName: 'db-action apply',
 };
 
-/** A logger that scrubs secrets from every line. */
-function redactingLogger(logger: Logger, redact: (t: string) => string): Logger {
-  return {
-    debug: (m) => logger.debug(redact(m)),
-    info: (m) => logger.info(redact(m)),
-    warn: (m) => logger.warn(redact(m)),
-    error: (m) => logger.error(redact(m)),
-  };
-}
-
 /** Errors with secrets scrubbed from message, hint and cause. */
 function scrubError(e: unknown, redact: (t: string) => string): Error {
   if (isDbActionError(e)) {
@@ -95,7 +84,11 @@ async function loadDirectory(options: TargetOptions, cwd: string): Promise<Migra
   return loadMigrationDirectory(resolve(cwd, dir), { format: options.format ?? 'auto' });
 }
 
-function resultOf(p: PlannedMigration, status: MigrationRunResult['status'], extra: Partial<MigrationRunResult> = {}): MigrationRunResult {
+function resultOf(
+  p: PlannedMigration,
+  status: MigrationRunResult['status'],
+  extra: Partial<MigrationRunResult> = {},
+): MigrationRunResult {
   return {
     version: p.migration.version,
     name: p.migration.name,
@@ -117,7 +110,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
   const started = Date.now();
   const redactor = new Redactor().addUrl(options.databaseUrl);
   const redact = (t: string): string => redactor.redact(t);
-  const logger = redactingLogger(options.logger, redact);
+  const logger = redactingLogger(options.logger, redactor);
   const cwd = options.cwd ?? process.cwd();
   const dryRun = options.dryRun ?? false;
   const verify = options.verify ?? false;
@@ -157,7 +150,12 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     const client = session.client;
     if (!dryRun) {
       keys = lockKeys(history.toString());
-      await acquireLock(client, keys, { waitMs: opt.lockWaitMs, logger, signal: options.signal, what: history.toString() });
+      await acquireLock(client, keys, {
+        waitMs: opt.lockWaitMs,
+        logger,
+        signal: options.signal,
+        what: history.toString(),
+      });
       locked = true;
     }
     // Dry-run and verify write nothing: the history is read only when it exists.
@@ -165,7 +163,12 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       if (await history.ensure(client)) logger.info(`created the history table ${history}`);
     }
     rows = (await history.exists(client)) ? await history.read(client) : [];
-    plan = planApply(directory.migrations, rows, { allowOutOfOrder: options.allowOutOfOrder, baseline: options.baseline, displayPath, compare });
+    plan = planApply(directory.migrations, rows, {
+      allowOutOfOrder: options.allowOutOfOrder,
+      baseline: options.baseline,
+      displayPath,
+      compare,
+    });
     warnings = [...plan.warnings];
     for (const w of warnings) logger.warn(w);
     for (const p of plan.baseline) setResult(resultOf(p, 'baseline'), historyKey(p.migration));
@@ -179,15 +182,24 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       const m = p.migration;
       const parse = () => parseSql(m.upSql, { file: p.file, firstLine: m.upStartLine });
       const parsed = m.transaction === 'none' || verify || mayNeedStatements(m.upSql) ? await parse() : undefined;
-      const exe: ExecutableMigration = { planned: p, parsed, parse, transactional: isTransactionalFile(m.transaction, parsed) };
+      const exe: ExecutableMigration = {
+        planned: p,
+        parsed,
+        parse,
+        transactional: isTransactionalFile(m.transaction, parsed),
+      };
       exes.push(exe);
       setResult(resultOf(p, 'pending', { transactional: exe.transactional }), historyKey(m));
     }
 
-    if (plan.run.length === 0 && plan.baseline.length === 0) logger.info(`database is up to date (${directory.migrations.length} migrations)`);
+    if (plan.run.length === 0 && plan.baseline.length === 0)
+      logger.info(`database is up to date (${directory.migrations.length} migrations)`);
     if (dryRun) {
       for (const p of plan.baseline) logger.info(`would record ${p.file} as baseline`);
-      for (const e of exes) logger.info(`would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`);
+      for (const e of exes)
+        logger.info(
+          `would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`,
+        );
       return finish();
     }
 
@@ -204,10 +216,15 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       const outcomes = await runVerify(ctx, exes);
       for (const o of outcomes) {
         setResult(
-          resultOf(o.exe.planned, o.status, { transactional: o.exe.transactional, durationMs: o.durationMs, error: o.error?.format() }),
+          resultOf(o.exe.planned, o.status, {
+            transactional: o.exe.transactional,
+            durationMs: o.durationMs,
+            error: o.error?.format(),
+          }),
           historyKey(o.exe.planned.migration),
         );
-        if (o.status === 'verified') logger.info(`verified ${o.exe.planned.file} (${formatDuration(o.durationMs ?? 0)}, rolled back)`);
+        if (o.status === 'verified')
+          logger.info(`verified ${o.exe.planned.file} (${formatDuration(o.durationMs ?? 0)}, rolled back)`);
         if (o.error) error = o.error;
       }
       return finish();
@@ -217,7 +234,13 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       const sql = plan.baseline
         .map((p) =>
           history.upsertSql(
-            { version: p.migration.version, name: p.migration.name, repeatable: false, file: p.migration.relPath, checksum: p.migration.checksum },
+            {
+              version: p.migration.version,
+              name: p.migration.name,
+              repeatable: false,
+              file: p.migration.relPath,
+              checksum: p.migration.checksum,
+            },
             'baseline',
             ctx.appliedBy,
             false,
@@ -228,16 +251,26 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
       logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
     }
 
-    const applied = (exe: ExecutableMigration, outcome: { durationMs: number; retries?: number; resumedFrom?: number }): void => {
+    const applied = (
+      exe: ExecutableMigration,
+      outcome: { durationMs: number; retries?: number; resumedFrom?: number },
+    ): void => {
       appliedCount++;
       const p = exe.planned;
       setResult(
-        resultOf(p, 'applied', { transactional: exe.transactional, durationMs: outcome.durationMs, retries: outcome.retries, resumedFrom: outcome.resumedFrom }),
+        resultOf(p, 'applied', {
+          transactional: exe.transactional,
+          durationMs: outcome.durationMs,
+          retries: outcome.retries,
+          resumedFrom: outcome.resumedFrom,
+        }),
         historyKey(p.migration),
       );
-      logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
+      logger.info(
+        `applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`,
+      );
     };
-    for (let i = 0; i < exes.length; ) {
+    for (let i = 0; i < exes.length;) {
       // Consecutive plain transactional files go to the server in batches (one round trip each).
       const batch: ExecutableMigration[] = [];
       let size = 0;
@@ -254,13 +287,24 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         const stopped = exes[i];
         if (stopped && (session.lost || isConnectionLost(outcome.error))) {
           const err = migrationError(outcome.error, { file: stopped.planned.file, transactional: true, redact });
-          setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
+          setResult(
+            resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }),
+            historyKey(stopped.planned.migration),
+          );
           throw err;
         }
         if (session.aborted && stopped) {
           const err = abortError(`while running ${stopped.planned.file}`, { file: stopped.planned.file });
-          await recordFailureQuietly(ctx, stopped, err, { failedStatement: null, statementsDone: 0, doneChecksum: null, executionMs: 0 });
-          setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
+          await recordFailureQuietly(ctx, stopped, err, {
+            failedStatement: null,
+            statementsDone: 0,
+            doneChecksum: null,
+            executionMs: 0,
+          });
+          setResult(
+            resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }),
+            historyKey(stopped.planned.migration),
+          );
           throw err;
         }
         logger.debug(`a batch stopped at ${exes[i]?.planned.file}: running it on its own`);
@@ -280,7 +324,13 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         applied(exe, transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe));
       } catch (e) {
         const scrubbed = scrubError(e, redact);
-        setResult(resultOf(p, 'failed', { transactional, error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), key);
+        setResult(
+          resultOf(p, 'failed', {
+            transactional,
+            error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message,
+          }),
+          key,
+        );
         throw scrubbed;
       }
     }
@@ -303,7 +353,9 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         .filter((m) => m.status === 'applied' || m.status === 'baseline')
         .map((m) => ({ version: m.version, repeatable: m.repeatable, status: 'applied' as const })),
     ];
-    const pendingCount = migrations.filter((m) => m.status === 'pending' || m.status === 'failed' || m.status === 'verified' || m.status === 'skipped').length;
+    const pendingCount = migrations.filter(
+      (m) => m.status === 'pending' || m.status === 'failed' || m.status === 'verified' || m.status === 'skipped',
+    ).length;
     if (error) logger.debug(`apply stopped: ${error.message}`);
     return {
       ok: error === undefined,
@@ -324,7 +376,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
 export async function status(options: StatusOptions): Promise<StatusResult> {
   const redactor = new Redactor().addUrl(options.databaseUrl);
   const redact = (t: string): string => redactor.redact(t);
-  const logger = redactingLogger(options.logger, redact);
+  const logger = redactingLogger(options.logger, redactor);
   const cwd = options.cwd ?? process.cwd();
   try {
     const history = new HistoryTable(options.historyTable);
@@ -351,7 +403,8 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
         continue;
       }
       let state: MigrationStatusEntry['state'] = row.status;
-      if ((row.status === 'applied' || row.status === 'baseline') && row.checksum !== m.checksum) state = m.repeatable ? 'outdated' : 'checksum-mismatch';
+      if ((row.status === 'applied' || row.status === 'baseline') && row.checksum !== m.checksum)
+        state = m.repeatable ? 'outdated' : 'checksum-mismatch';
       entries.push({
         ...base,
         state,
@@ -379,7 +432,9 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
       migrations: entries,
       historyExists,
       appliedCount: entries.filter((e) => e.state === 'applied' || e.state === 'baseline').length,
-      pendingCount: entries.filter((e) => e.state === 'pending' || e.state === 'failed' || e.state === 'running' || e.state === 'outdated').length,
+      pendingCount: entries.filter(
+        (e) => e.state === 'pending' || e.state === 'failed' || e.state === 'running' || e.state === 'outdated',
+      ).length,
       currentVersion: currentVersion(rows, compare),
     };
   } catch (e) {

@@ -19,7 +19,8 @@ function q(name: string): string {
 
 /** The table and index of a CREATE INDEX CONCURRENTLY statement (undefined for anything else). */
 export function concurrentIndexTarget(statement: Pick<Statement, 'ast'>): ConcurrentIndexTarget | undefined {
-  const n = statement.ast.IndexStmt as { concurrent?: boolean; idxname?: string; relation?: { schemaname?: string; relname?: string } } | undefined;
+  const n = statement.ast.IndexStmt as
+    { concurrent?: boolean; idxname?: string; relation?: { schemaname?: string; relname?: string } } | undefined;
   if (!n?.concurrent || !n.relation?.relname) return undefined;
   const table = n.relation.schemaname ? `${q(n.relation.schemaname)}.${q(n.relation.relname)}` : q(n.relation.relname);
   return { table, index: n.idxname || undefined };

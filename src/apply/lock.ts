@@ -68,7 +68,11 @@ export interface AcquireOptions {
 }
 
 /** Waits for the advisory lock; throws a DbActionError naming the holder when `waitMs` runs out. */
-export async function acquireLock(client: pg.Client, keys: readonly [number, number], options: AcquireOptions): Promise<void> {
+export async function acquireLock(
+  client: pg.Client,
+  keys: readonly [number, number],
+  options: AcquireOptions,
+): Promise<void> {
   const started = Date.now();
   let delay = 50;
   let announced = false;
@@ -83,9 +87,12 @@ export async function acquireLock(client: pg.Client, keys: readonly [number, num
     if (elapsed >= options.waitMs) {
       const holders = await lockHolders(client, keys);
       const who = holders.length > 0 ? holders.map(describeHolder).join('; ') : 'a session that has since ended';
-      throw new DbActionError(`another apply holds the migration lock of ${options.what} (held by ${who}); gave up after ${elapsed}ms`, {
-        hint: 'wait for the other deploy to finish, or raise lock-wait; if that session is stuck, end it with pg_terminate_backend(pid)',
-      });
+      throw new DbActionError(
+        `another apply holds the migration lock of ${options.what} (held by ${who}); gave up after ${elapsed}ms`,
+        {
+          hint: 'wait for the other deploy to finish, or raise lock-wait; if that session is stuck, end it with pg_terminate_backend(pid)',
+        },
+      );
     }
     if (!announced) {
       const holders = await lockHolders(client, keys);

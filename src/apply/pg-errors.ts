@@ -28,12 +28,26 @@ export function isLockTimeout(e: unknown): boolean {
 /** The server ended our session (pg_terminate_backend, shutdown, crash) or the socket died. */
 export function isConnectionLost(e: unknown): boolean {
   const { code, message } = pgError(e);
-  if (code === '57P01' || code === '57P02' || code === '57P03' || code === '08006' || code === '08003' || code === 'ECONNRESET' || code === 'EPIPE') return true;
-  return /Connection terminated|connection (?:is )?closed|Client was closed|not queryable|ECONNRESET|EPIPE/i.test(message ?? '');
+  if (
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '08006' ||
+    code === '08003' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE'
+  )
+    return true;
+  return /Connection terminated|connection (?:is )?closed|Client was closed|not queryable|ECONNRESET|EPIPE/i.test(
+    message ?? '',
+  );
 }
 
 /** Line and column (1-based, in the file) of a 1-based character `position` inside `statement.text`. */
-export function positionInStatement(statement: Pick<Statement, 'text' | 'startLine'>, position: number): { line: number; column: number } {
+export function positionInStatement(
+  statement: Pick<Statement, 'text' | 'startLine'>,
+  position: number,
+): { line: number; column: number } {
   const before = [...statement.text].slice(0, Math.max(0, position - 1)).join('');
   const lines = before.split('\n');
   return { line: statement.startLine + lines.length - 1, column: (lines[lines.length - 1] ?? '').length + 1 };
@@ -69,7 +83,8 @@ export function migrationError(e: unknown, ctx: MigrationErrorContext): DbAction
   let column: number | undefined;
   const pos = pe.position ? Number(pe.position) : NaN;
   if (ctx.at) ({ line, column } = ctx.at);
-  else if (ctx.statement && Number.isInteger(pos) && pos > 0) ({ line, column } = positionInStatement(ctx.statement, pos));
+  else if (ctx.statement && Number.isInteger(pos) && pos > 0)
+    ({ line, column } = positionInStatement(ctx.statement, pos));
   const kept = ctx.transactional
     ? 'the migration was rolled back: nothing of it was applied'
     : 'the statements before this one stay applied (recorded in the history): a rerun resumes at this statement';

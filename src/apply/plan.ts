@@ -83,7 +83,11 @@ export function currentVersion(
 }
 
 /** Validates the history against the directory and plans the run. Throws DbActionError on a refusal. */
-export function planApply(migrations: readonly MigrationFile[], rows: readonly HistoryRow[], options: PlanOptions): Plan {
+export function planApply(
+  migrations: readonly MigrationFile[],
+  rows: readonly HistoryRow[],
+  options: PlanOptions,
+): Plan {
   const compareVersions = options.compare ?? naturalCompareVersions;
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const warnings: string[] = [];
@@ -117,7 +121,9 @@ export function planApply(migrations: readonly MigrationFile[], rows: readonly H
         },
       );
     }
-    warnings.push(`applied migration ${row.repeatable ? row.name : row.version} (${row.file ?? row.name}) is not in the directory any more`);
+    warnings.push(
+      `applied migration ${row.repeatable ? row.name : row.version} (${row.file ?? row.name}) is not in the directory any more`,
+    );
   }
 
   // 3. Baseline: versioned migrations <= the baseline version, not yet recorded.
@@ -136,7 +142,10 @@ export function planApply(migrations: readonly MigrationFile[], rows: readonly H
 
   // 4. Pending ones, and the out-of-order check against the latest applied version.
   const latest = currentVersion(
-    [...rows, ...baseline.map((p) => ({ version: p.migration.version, repeatable: false, status: 'baseline' as const }))],
+    [
+      ...rows,
+      ...baseline.map((p) => ({ version: p.migration.version, repeatable: false, status: 'baseline' as const })),
+    ],
     compareVersions,
   );
   const run: PlannedMigration[] = [];
@@ -159,10 +168,13 @@ export function planApply(migrations: readonly MigrationFile[], rows: readonly H
   if (outOfOrder.length > 0) {
     const names = outOfOrder.map((p) => p.file).join(', ');
     if (!options.allowOutOfOrder) {
-      throw new DbActionError(`pending migration${outOfOrder.length > 1 ? 's' : ''} ${names} sort${outOfOrder.length > 1 ? '' : 's'} before the latest applied version ${latest}`, {
-        file: outOfOrder[0]!.file,
-        hint: 'give the migration a version after the latest applied one (rename it), or set allow-out-of-order to apply it anyway',
-      });
+      throw new DbActionError(
+        `pending migration${outOfOrder.length > 1 ? 's' : ''} ${names} sort${outOfOrder.length > 1 ? '' : 's'} before the latest applied version ${latest}`,
+        {
+          file: outOfOrder[0]!.file,
+          hint: 'give the migration a version after the latest applied one (rename it), or set allow-out-of-order to apply it anyway',
+        },
+      );
     }
     warnings.push(`applying out of order (before applied version ${latest}): ${names}`);
   }

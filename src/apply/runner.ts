@@ -102,7 +102,12 @@ class StatementFailure extends Error {
   readonly at: { line: number; column?: number } | undefined;
   /** A better error to report instead (the file does not parse). */
   readonly replacement: DbActionError | undefined;
-  constructor(original: unknown, statement: Statement | undefined, at?: { line: number; column?: number }, replacement?: DbActionError) {
+  constructor(
+    original: unknown,
+    statement: Statement | undefined,
+    at?: { line: number; column?: number },
+    replacement?: DbActionError,
+  ) {
     super(pgError(original).message ?? 'failed');
     this.original = original;
     this.statement = statement;
@@ -112,7 +117,11 @@ class StatementFailure extends Error {
 }
 
 /** The statement a 1-based character position of a multi-statement query falls in, and the position inside it. */
-function locate(parts: readonly { offset: number; statement: Statement }[], sql: string, position: number): { statement: Statement; position: number } | undefined {
+function locate(
+  parts: readonly { offset: number; statement: Statement }[],
+  sql: string,
+  position: number,
+): { statement: Statement; position: number } | undefined {
   // PostgreSQL counts characters (code points); JS offsets count UTF-16 units.
   const unitOffset = [...sql].slice(0, position - 1).join('').length;
   let found: { offset: number; statement: Statement } | undefined;
@@ -162,7 +171,12 @@ async function rollbackQuietly(ctx: RunnerContext): Promise<void> {
  * (the raw file text when it was not parsed, else its statements without BEGIN/COMMIT); per statement:
  * one query each, so a failure names its statement. Throws StatementFailure.
  */
-async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, perStatement: boolean, commit: boolean): Promise<void> {
+async function runTransactionOnce(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  perStatement: boolean,
+  commit: boolean,
+): Promise<void> {
   const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
   const finish = commit ? 'COMMIT' : 'ROLLBACK';
   const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
@@ -195,7 +209,11 @@ async function runTransactionOnce(ctx: RunnerContext, exe: ExecutableMigration, 
       throw new StatementFailure(e, undefined);
     }
     // The file's text cannot have swallowed our COMMIT (the server parses the whole string first), but check.
-    if (lastCommand(result) !== finish) throw new StatementFailure(new Error(`internal: the migration's transaction did not end with ${finish}`), undefined);
+    if (lastCommand(result) !== finish)
+      throw new StatementFailure(
+        new Error(`internal: the migration's transaction did not end with ${finish}`),
+        undefined,
+      );
     return;
   }
   let statements: readonly Statement[];
@@ -237,7 +255,9 @@ export async function recordFailureQuietly(
       ...details,
     });
   } catch (e) {
-    ctx.logger.warn(`could not record the failure of ${exe.planned.file} in ${ctx.history}: ${ctx.redact(pgError(e).message ?? String(e))}`);
+    ctx.logger.warn(
+      `could not record the failure of ${exe.planned.file} in ${ctx.history}: ${ctx.redact(pgError(e).message ?? String(e))}`,
+    );
   }
 }
 
@@ -253,7 +273,11 @@ function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
 }
 
 /** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
-export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigration, commit = true): Promise<RunOutcome> {
+export async function runTransactional(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  commit = true,
+): Promise<RunOutcome> {
   const started = Date.now();
   skippedControlLog(ctx, exe);
   if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
@@ -281,17 +305,38 @@ export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigrat
       const located = { file: exe.planned.file, line: failure.at?.line ?? statement?.startLine };
       if (ctx.session.aborted) {
         const err = abortError(`while running ${exe.planned.file}`, located);
-        if (commit) await recordFailureQuietly(ctx, exe, err, { failedStatement: statement?.index ?? null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+        if (commit)
+          await recordFailureQuietly(ctx, exe, err, {
+            failedStatement: statement?.index ?? null,
+            statementsDone: 0,
+            doneChecksum: null,
+            executionMs: Date.now() - started,
+          });
         throw err;
       }
-      const errCtx = { file: exe.planned.file, statement, at: failure.at, transactional: true, redact: ctx.redact, tries };
+      const errCtx = {
+        file: exe.planned.file,
+        statement,
+        at: failure.at,
+        transactional: true,
+        redact: ctx.redact,
+        tries,
+      };
       if (ctx.session.lost || isConnectionLost(failure.original)) throw migrationError(failure.original, errCtx);
       if (failure.replacement) {
-        if (commit) await recordFailureQuietly(ctx, exe, failure.replacement, { failedStatement: null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+        if (commit)
+          await recordFailureQuietly(ctx, exe, failure.replacement, {
+            failedStatement: null,
+            statementsDone: 0,
+            doneChecksum: null,
+            executionMs: Date.now() - started,
+          });
         throw failure.replacement;
       }
       if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
-        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+        ctx.logger.warn(
+          `${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`,
+        );
         await sleep(delay, ctx.session.signal);
         delay *= 2;
         perStatement = true;
@@ -299,13 +344,21 @@ export async function runTransactional(ctx: RunnerContext, exe: ExecutableMigrat
       }
       if (!statement && !failure.at && !perStatement) {
         // Run again statement by statement to find where it fails (it is a real attempt: success commits).
-        ctx.logger.debug(`${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`);
+        ctx.logger.debug(
+          `${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`,
+        );
         perStatement = true;
         tries--;
         continue;
       }
       const err = migrationError(failure.original, errCtx);
-      if (commit) await recordFailureQuietly(ctx, exe, err, { failedStatement: statement?.index ?? null, statementsDone: 0, doneChecksum: null, executionMs: Date.now() - started });
+      if (commit)
+        await recordFailureQuietly(ctx, exe, err, {
+          failedStatement: statement?.index ?? null,
+          statementsDone: 0,
+          doneChecksum: null,
+          executionMs: Date.now() - started,
+        });
       throw err;
     }
   }
@@ -332,7 +385,9 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
         },
       );
     }
-    ctx.logger.info(`${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`);
+    ctx.logger.info(
+      `${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`,
+    );
   }
   skippedControlLog(ctx, exe);
   let done = start;
@@ -341,7 +396,9 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
   try {
     // one round trip: session timeouts + the `running` row
     reset = true;
-    await ctx.session.query(`${timeoutSql(ctx, false)}${ctx.history.markRunningSql(entry, ctx.appliedBy, done, prefixChecksum(statements, done))}`);
+    await ctx.session.query(
+      `${timeoutSql(ctx, false)}${ctx.history.markRunningSql(entry, ctx.appliedBy, done, prefixChecksum(statements, done))}`,
+    );
     for (let i = start; i < statements.length; i++) {
       const s = statements[i]!;
       if (!s.transactionControl) {
@@ -350,7 +407,8 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
         if (!skip) retries += await runStatement(ctx, exe, s, started);
       }
       done = i + 1;
-      if (done < statements.length) await ctx.history.markProgress(client, entry, done, prefixChecksum(statements, done));
+      if (done < statements.length)
+        await ctx.history.markProgress(client, entry, done, prefixChecksum(statements, done));
     }
     await ctx.session.query(
       `${ctx.history.markAppliedSql(entry, Date.now() - started, done, prefixChecksum(statements, done))};\nRESET lock_timeout;\nRESET statement_timeout`,
@@ -361,7 +419,8 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
     // a history write failed
     throw migrationError(e, { file: planned.file, statement: undefined, transactional: false, redact: ctx.redact });
   } finally {
-    if (reset && !ctx.session.lost) await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
+    if (reset && !ctx.session.lost)
+      await client.query('RESET lock_timeout; RESET statement_timeout').catch(() => undefined);
   }
   return { durationMs: Date.now() - started, retries, resumedFrom: start > 0 ? start : undefined };
 }
@@ -376,23 +435,38 @@ async function alreadyBuilt(ctx: RunnerContext, exe: ExecutableMigration, s: Sta
   const states = await indexStates(ctx.session.client, target);
   const invalid = states.filter((x) => !x.valid);
   if (invalid.length > 0) {
-    const err = new DbActionError(`statement ${s.index + 1} cannot run: a previous CREATE INDEX CONCURRENTLY left index "${target.index}" INVALID`, {
-      file: exe.planned.file,
-      line: s.startLine,
-      hint: invalidIndexHint(invalid),
+    const err = new DbActionError(
+      `statement ${s.index + 1} cannot run: a previous CREATE INDEX CONCURRENTLY left index "${target.index}" INVALID`,
+      {
+        file: exe.planned.file,
+        line: s.startLine,
+        hint: invalidIndexHint(invalid),
+      },
+    );
+    await recordFailureQuietly(ctx, exe, err, {
+      failedStatement: s.index,
+      statementsDone: s.index,
+      doneChecksum: prefixChecksum(await statementsOf(exe), s.index),
+      executionMs: 0,
     });
-    await recordFailureQuietly(ctx, exe, err, { failedStatement: s.index, statementsDone: s.index, doneChecksum: prefixChecksum(await statementsOf(exe), s.index), executionMs: 0 });
     throw err;
   }
   if (states.length > 0) {
-    ctx.logger.info(`${exe.planned.file}:${s.startLine}: index "${target.index}" is already built and valid (the previous run ended before recording it); continuing after it`);
+    ctx.logger.info(
+      `${exe.planned.file}:${s.startLine}: index "${target.index}" is already built and valid (the previous run ended before recording it); continuing after it`,
+    );
     return true;
   }
   return false;
 }
 
 /** One statement of a non-transactional file, with lock-timeout retries. Returns the retries used. */
-async function runStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, started: number): Promise<number> {
+async function runStatement(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  s: Statement,
+  started: number,
+): Promise<number> {
   let delay = ctx.lockRetryDelayMs;
   for (let tries = 1; ; tries++) {
     if (ctx.session.aborted) throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries);
@@ -404,7 +478,9 @@ async function runStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Sta
         const target = concurrentIndexTarget(s);
         const left = target ? await invalidIndexes(ctx.session.client, target) : [];
         if (left.length === 0) {
-          ctx.logger.warn(`${exe.planned.file}:${s.startLine}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+          ctx.logger.warn(
+            `${exe.planned.file}:${s.startLine}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`,
+          );
           await sleep(delay, ctx.session.signal);
           delay *= 2;
           continue;
@@ -415,7 +491,14 @@ async function runStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Sta
   }
 }
 
-async function failStatement(ctx: RunnerContext, exe: ExecutableMigration, s: Statement, e: unknown, started: number, tries: number): Promise<DbActionError> {
+async function failStatement(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  s: Statement,
+  e: unknown,
+  started: number,
+  tries: number,
+): Promise<DbActionError> {
   const located = { file: exe.planned.file, line: s.startLine };
   let extraHint: string | undefined;
   const target = concurrentIndexTarget(s);
@@ -426,7 +509,14 @@ async function failStatement(ctx: RunnerContext, exe: ExecutableMigration, s: St
   }
   const finalErr = ctx.session.aborted
     ? abortError(`while running ${exe.planned.file}`, located, extraHint)
-    : migrationError(e, { file: exe.planned.file, statement: s, transactional: false, redact: ctx.redact, tries, extraHint });
+    : migrationError(e, {
+        file: exe.planned.file,
+        statement: s,
+        transactional: false,
+        redact: ctx.redact,
+        tries,
+        extraHint,
+      });
   await recordFailureQuietly(ctx, exe, finalErr, {
     failedStatement: s.index,
     statementsDone: s.index,
@@ -483,7 +573,12 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
       if (failure !== undefined) {
         const error = ctx.session.aborted
           ? abortError(`while verifying ${exe.planned.file}`, { file: exe.planned.file, line: failedAt?.startLine })
-          : migrationError(failure, { file: exe.planned.file, statement: failedAt, transactional: true, redact: ctx.redact });
+          : migrationError(failure, {
+              file: exe.planned.file,
+              statement: failedAt,
+              transactional: true,
+              redact: ctx.redact,
+            });
         out.push({ exe, status: 'failed', durationMs: Date.now() - started, error });
         return out;
       }
@@ -545,7 +640,11 @@ export async function runBatch(ctx: RunnerContext, exes: readonly ExecutableMigr
   }
   try {
     const result = await ctx.session.query(sql);
-    const markers = (Array.isArray(result) ? (result as { command?: string; rows?: { db_action_key?: string; db_action_ms?: number }[] }[]) : [])
+    const markers = (
+      Array.isArray(result)
+        ? (result as { command?: string; rows?: { db_action_key?: string; db_action_ms?: number }[] }[])
+        : []
+    )
       .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
       .map((r) => r.rows![0]!);
     const keys = exes.map((e) => historyKey(e.planned.migration));

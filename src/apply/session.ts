@@ -46,11 +46,21 @@ export class ApplySession {
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  static async open(url: string, options: { applicationName: string; logger: Logger; signal?: AbortSignal }): Promise<ApplySession> {
+  static async open(
+    url: string,
+    options: { applicationName: string; logger: Logger; signal?: AbortSignal },
+  ): Promise<ApplySession> {
     const client = await connect(url, { applicationName: options.applicationName, logger: options.logger });
     try {
       const r = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      return new ApplySession(client, r.rows[0]?.pid ?? 0, url, options.applicationName, options.logger, options.signal);
+      return new ApplySession(
+        client,
+        r.rows[0]?.pid ?? 0,
+        url,
+        options.applicationName,
+        options.logger,
+        options.signal,
+      );
     } catch (e) {
       await client.end().catch(() => undefined);
       throw e;
@@ -58,7 +68,10 @@ export class ApplySession {
   }
 
   /** Runs a query, marked as in flight for cancellation. */
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
     this.inFlight++;
     if (this.aborted) this.kick();
     try {
@@ -89,7 +102,11 @@ export class ApplySession {
   private async cancelRunningQuery(): Promise<void> {
     for (let attempt = 0; attempt < 40 && this.inFlight > 0 && !this.lost; attempt++) {
       try {
-        const c = await connect(this.url, { applicationName: `${this.applicationName} (cancel)`, logger: this.logger, connectTimeoutMs: 5000 });
+        const c = await connect(this.url, {
+          applicationName: `${this.applicationName} (cancel)`,
+          logger: this.logger,
+          connectTimeoutMs: 5000,
+        });
         try {
           await c.query('SELECT pg_cancel_backend($1)', [this.pid]);
         } finally {
@@ -105,7 +122,11 @@ export class ApplySession {
 
   /** Runs `fn` on a new, separate connection (closed after): e.g. to read the history after this session died. */
   async withFreshClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const c = await connect(this.url, { applicationName: this.applicationName, logger: this.logger, connectTimeoutMs: 5000 });
+    const c = await connect(this.url, {
+      applicationName: this.applicationName,
+      logger: this.logger,
+      connectTimeoutMs: 5000,
+    });
     try {
       return await fn(c);
     } finally {
