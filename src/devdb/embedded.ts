@@ -32,7 +32,7 @@ export function embeddedPlatformPackage(): string {
 export async function findEmbeddedBinaries(): Promise<PostgresBinaries | undefined> {
   let mod: PlatformBinaries;
   try {
-    mod = (await import(embeddedPlatformPackage())) as PlatformBinaries;
+    mod = (await import(/* webpackIgnore: true */ embeddedPlatformPackage())) as PlatformBinaries;
   } catch {
     return undefined;
   }
