@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 
+import { DbActionError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import type { MigrationFile } from '../../src/migrations/types.js';
 import { openSession, replayBase } from '../../src/lint/replay.js';
@@ -43,6 +44,39 @@ async function exists(regclass: string): Promise<boolean> {
   const r = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [regclass]);
   return r.rows[0]?.ok === true;
 }
+
+describe('openSession', () => {
+  it('a failing prelude is a DbActionError naming the problem', async () => {
+    const other = await createTestDatabase('lint_prelude');
+    try {
+      const err = await openSession(other.url, silentLogger, 'CREATE SCHEMA x; CREATE TABLE y.t (a int);').catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DbActionError);
+      expect((err as DbActionError).message).toMatch(/prelude failed.*schema "y" does not exist/);
+    } finally {
+      await other.drop();
+    }
+  });
+
+  it('runs the prelude, reconnects so ALTER DATABASE settings apply, and pins the rest', async () => {
+    const other = await createTestDatabase('lint_prelude');
+    const c = await openSession(
+      other.url,
+      silentLogger,
+      `CREATE SCHEMA measure; DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path TO measure, public', current_database()); END $$`,
+    );
+    try {
+      const r = await c.query<{ sp: string; tz: string }>(
+        "SELECT current_setting('search_path') AS sp, current_setting('TimeZone') AS tz",
+      );
+      expect(r.rows[0]).toEqual({ sp: 'measure, public', tz: 'UTC' });
+    } finally {
+      await c.end();
+      await other.drop();
+    }
+  });
+});
 
 describe('replayBase', () => {
   it('replays files in order, including CONCURRENTLY next to other statements and after an explicit COMMIT', async () => {

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 
 import { connect } from '../db/client.js';
-import { isDbActionError } from '../errors.js';
+import { DbActionError, isDbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { ParsedMigration, Statement } from '../sql/types.js';
@@ -35,7 +35,14 @@ export async function openSession(url: string, logger: Logger, prelude?: string)
   let client = await connect(url, { applicationName: 'db-action lint', logger });
   try {
     if (prelude && prelude.trim()) {
-      await client.query(prelude);
+      try {
+        await client.query(prelude);
+      } catch (e) {
+        throw new DbActionError(`the prelude failed on the dev database: ${pgError(e).message}`, {
+          hint: 'fix the prelude SQL (it runs on an empty database before any migration)',
+          cause: e,
+        });
+      }
       await client.end();
       client = await connect(url, { applicationName: 'db-action lint', logger });
     }
