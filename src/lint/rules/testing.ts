@@ -63,8 +63,23 @@ export function ruleContext(
   };
 }
 
+/** A hit of one of several rules. */
+export interface RuleJudgedHit extends JudgedHit {
+  readonly rule: string;
+}
+
 /** Full result: hits and traces. */
 export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: JudgeCase): Promise<Judged> {
+  const r = await judgeRules(newDatabase, [rule], c);
+  return { hits: r.hits.map(({ rule: _rule, ...hit }) => hit), traces: r.traces };
+}
+
+/** Several rules at once (the engine's view): every hit with its rule id, in statement then rule order. */
+export async function judgeRules(
+  newDatabase: DatabaseFactory,
+  rules: readonly Rule[],
+  c: JudgeCase,
+): Promise<{ readonly hits: readonly RuleJudgedHit[]; readonly traces: Judged['traces'] }> {
   const db = await newDatabase();
   try {
     return await withClient(
@@ -75,7 +90,7 @@ export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: Jud
         const tracker = new ChangeTracker(base);
         const parsed = await parseSql(c.change, { file: 'change.sql' });
         let before = base;
-        const hits: JudgedHit[] = [];
+        const hits: RuleJudgedHit[] = [];
         const traces: { statement: Statement; trace: StatementTrace }[] = [];
         for (const statement of parsed.statements) {
           const { trace, after } = await traceStatement(client, statement, before);
@@ -84,8 +99,10 @@ export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: Jud
               `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
             );
           traces.push({ statement, trace });
-          for (const hit of rule.check(ruleContext(tracker, statement, trace, before))) {
-            hits.push({ ...hit, statement: statement.index, text: statement.text });
+          const ctx = ruleContext(tracker, statement, trace, before);
+          for (const rule of rules) {
+            for (const hit of rule.check(ctx))
+              hits.push({ ...hit, rule: rule.id, statement: statement.index, text: statement.text });
           }
           tracker.record(trace.diff);
           before = after;
