@@ -101,6 +101,18 @@ describe('validation', () => {
     expect(allowed.currentVersion).toBe('3');
   });
 
+  it('refuses a directory whose atlas.sum does not match, before connecting', async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      'atlas.sum': 'h1:bm90IHRoZSBzdW0=\n1_a.sql h1:bm90IHRoZSBzdW0=\n',
+    });
+    const r = await apply({ ...base(), format: 'atlas' });
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toMatch(/atlas\.sum does not match/);
+    expect((r.error as { file?: string }).file).toBe('atlas.sum');
+    expect(await exists(db.url, 'a')).toBe(false);
+  });
+
   it('warns about applied migrations missing from the directory', async () => {
     dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '2_b.sql': 'CREATE TABLE b (id int);\n' });
     expect((await apply(base())).ok).toBe(true);

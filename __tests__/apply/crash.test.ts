@@ -105,6 +105,19 @@ describe('backend terminated mid-migration', () => {
     dir.write({
       '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n`,
     });
+    // resuming runs the interrupted statement again; if that fails, the hint says how to mark it done
+    dir.write({
+      '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT 1/0;\nINSERT INTO side VALUES (3);\n`,
+    });
+    const hinted = await apply(base());
+    expect(hinted.ok).toBe(false);
+    expect((hinted.error as { hint?: string }).hint).toMatch(
+      /previous run died while running this statement; .*UPDATE "db_action"\."schema_migrations" SET statements_done = 2 WHERE key = '2'/,
+    );
+    await rows(db.url, "UPDATE db_action.schema_migrations SET status = 'running' WHERE key = '2'");
+    dir.write({
+      '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n`,
+    });
     // the done statement is unchanged, so resuming is allowed although the file changed
     const again = await apply(base());
     expect(again.error).toBeUndefined();

@@ -4,9 +4,9 @@
  * `status()` lists applied/pending/failed/edited migrations. Neither throws for user-fixable problems:
  * they come back in `error` next to the per-migration results.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
-import { isDbActionError } from '../errors.js';
+import { DbActionError, isDbActionError } from '../errors.js';
 import { compareVersions, loadMigrationDirectory } from '../migrations/index.js';
 import type { MigrationDirectory, MigrationFile } from '../migrations/types.js';
 import { Redactor, redactingLogger } from '../secrets.js';
@@ -71,11 +71,14 @@ function scrubError(e: unknown, redact: (t: string) => string): Error {
   return scrubbedCause(e, redact);
 }
 
+/** A path as the user names it: relative to `cwd` when inside it, `/`-separated. */
+function displayPath(cwd: string, absPath: string): string {
+  const rel = relative(cwd, absPath);
+  return (rel === '' || isAbsolute(rel) || rel.startsWith('..') ? absPath : rel).split(sep).join('/');
+}
+
 function displayPathFn(cwd: string): (m: MigrationFile) => string {
-  return (m) => {
-    const rel = relative(cwd, m.absPath);
-    return (rel === '' || isAbsolute(rel) ? m.absPath : rel).split(sep).join('/');
-  };
+  return (m) => displayPath(cwd, m.absPath);
 }
 
 async function loadDirectory(options: TargetOptions, cwd: string): Promise<MigrationDirectory> {
@@ -139,9 +142,18 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
   try {
     const history = new HistoryTable(options.historyTable);
     const directory = await loadDirectory(options, cwd);
+    if (directory.atlasSum && !directory.atlasSum.ok) {
+      throw new DbActionError(
+        `atlas.sum does not match the migration directory: ${directory.atlasSum.problems.join('; ')}`,
+        {
+          file: displayPath(cwd, join(directory.dir, 'atlas.sum')),
+          hint: 'a migration was added or edited without updating atlas.sum: run `atlas migrate hash` and commit the result',
+        },
+      );
+    }
     const format = directory.format;
     compare = (a, b) => compareVersions(format, a, b);
-    const displayPath = displayPathFn(cwd);
+    const pathOf = displayPathFn(cwd);
     session = await ApplySession.open(options.databaseUrl, {
       applicationName: options.applicationName ?? DEFAULTS.applicationName,
       logger,
@@ -166,7 +178,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     plan = planApply(directory.migrations, rows, {
       allowOutOfOrder: options.allowOutOfOrder,
       baseline: options.baseline,
-      displayPath,
+      displayPath: pathOf,
       compare,
     });
     warnings = [...plan.warnings];
@@ -381,7 +393,7 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
   try {
     const history = new HistoryTable(options.historyTable);
     const directory = await loadDirectory(options, cwd);
-    const displayPath = displayPathFn(cwd);
+    const pathOf = displayPathFn(cwd);
     const compare = (a: string, b: string): number => compareVersions(directory.format, a, b);
     const client = await connect(options.databaseUrl, { applicationName: 'db-action status', logger });
     let rows: HistoryRow[] = [];
@@ -397,7 +409,7 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
     for (const m of directory.migrations) {
       const row = byKey.get(historyKey(m));
       byKey.delete(historyKey(m));
-      const base = { version: m.version, name: m.name, file: displayPath(m), repeatable: m.repeatable };
+      const base = { version: m.version, name: m.name, file: pathOf(m), repeatable: m.repeatable };
       if (!row) {
         entries.push({ ...base, state: 'pending' });
         continue;

@@ -507,6 +507,13 @@ async function failStatement(
     const left = await invalidIndexes(ctx.session.client, target).catch(() => []);
     if (left.length > 0) extraHint = invalidIndexHint(left);
   }
+  const prev = exe.planned.previous;
+  if (!extraHint && prev?.status === 'running' && prev.statementsDone === s.index) {
+    // the previous run died while running this very statement: it may have completed then
+    extraHint =
+      `the previous run died while running this statement; if it did complete then, record it as done: ` +
+      `UPDATE ${ctx.history.qualified} SET statements_done = ${s.index + 1} WHERE key = '${historyKey(exe.planned.migration).replace(/'/g, "''")}'; and rerun`;
+  }
   const finalErr = ctx.session.aborted
     ? abortError(`while running ${exe.planned.file}`, located, extraHint)
     : migrationError(e, {
