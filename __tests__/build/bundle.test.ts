@@ -5,9 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { isolatedTempDir } from './isolated-dir.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,7 +48,7 @@ describe('build-dist bundling', () => {
       `const m = await import(${JSON.stringify(path.join(root, 'scripts', 'build-dist.mjs'))});` +
         `m.bundleEntry(${JSON.stringify(path.join(work, 'probe.mjs'))}, ${JSON.stringify(path.join(work, 'out'))}, 'probe');`,
     );
-    isolated = mkdtempSync(path.join(tmpdir(), 'db-action-bundle-'));
+    isolated = isolatedTempDir('db-action-bundle-');
     cpSync(path.join(work, 'out'), path.join(isolated, 'probe'), { recursive: true });
   }, 120_000);
 

@@ -3,10 +3,11 @@
  * copied where no node_modules can be found (as on a GitHub runner) and run there.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { isolatedTempDir } from './isolated-dir.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const entries = { lint: 'action-lint/index.ts', apply: 'action-apply/index.ts', cli: 'src/cli-entry.ts' } as const;
@@ -19,7 +20,7 @@ describe('dist bundles built from the current sources', () => {
   let build: ReturnType<typeof spawnSync>;
 
   beforeAll(() => {
-    isolated = mkdtempSync(path.join(tmpdir(), 'db-action-dist-'));
+    isolated = isolatedTempDir('db-action-dist-');
     const out = path.join(isolated, 'build');
     build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-dist.mjs'), '--out', out], {
       cwd: root,
@@ -66,7 +67,7 @@ describe('dist bundles built from the current sources', () => {
             GITHUB_WORKSPACE: ws,
             GITHUB_OUTPUT: outputs,
             INPUT_DIR: 'no-such-dir',
-            'INPUT_DATABASE-URL': 'postgres://u:pw-not-used@127.0.0.1:1/db',
+            [name === 'lint' ? 'INPUT_DEV-URL' : 'INPUT_DATABASE-URL']: 'postgres://u:pw-not-used@127.0.0.1:1/db',
           },
         });
         expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find (module|package)|SyntaxError/);
