@@ -36,14 +36,13 @@ export interface RawToken {
 
 /** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
 export class RawParseError extends Error {
-  constructor(
-    message: string,
-    /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
-    readonly codePointOffset: number | undefined,
-    options: { cause: unknown },
-  ) {
+  /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
+  readonly codePointOffset: number | undefined;
+
+  constructor(message: string, codePointOffset: number | undefined, options: { cause: unknown }) {
     super(message, options);
     this.name = 'RawParseError';
+    this.codePointOffset = codePointOffset;
   }
 }
 

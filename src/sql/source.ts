@@ -8,11 +8,13 @@ export class SourceText {
   /** Byte offset at which each line (index 0 = first line of the input) starts. */
   private readonly lineStarts: number[];
 
-  constructor(
-    readonly sql: string,
-    /** 1-based file line of the input's first line. */
-    private readonly firstLine: number,
-  ) {
+  readonly sql: string;
+  /** 1-based file line of the input's first line. */
+  private readonly firstLine: number;
+
+  constructor(sql: string, firstLine: number) {
+    this.sql = sql;
+    this.firstLine = firstLine;
     this.bytes = Buffer.from(sql, 'utf8');
     this.lineStarts = [0];
     const b = this.bytes;
