@@ -121,37 +121,43 @@ const pg = sample
   : '?';
 const findings = sample ? sample.findings.length : 0;
 
+/** `min – max` of a measure over the runs (shows how noisy the machine was). */
+const range = (k, fmt) => `${fmt(Math.min(...results[k]))} – ${fmt(Math.max(...results[k]))}`;
 const rows = [
   [
     `db-action lint (boot + replay ${migrations.length - LATEST} base + trace ${LATEST} new + rules)`,
     secs(m.lint),
+    range('lint', secs),
     `${ratio.toFixed(2)}x floor`,
     `<= ${TARGET_RATIO}x: ${ratioOk ? 'met' : 'MISSED'}`,
   ],
   [
     `(a) dev DB boot + \`psql -X -q -f\` replay of all ${migrations.length} files, one session`,
     secs(m.floor),
+    range('floor', secs),
     '1.00x',
     '',
   ],
-  ['    of which dev DB boot (local binaries)', secs(m.boot), '', ''],
-  ['    of which psql replay', secs(m.psql), '', ''],
+  ['    of which dev DB boot (local binaries)', secs(m.boot), range('boot', secs), '', ''],
+  ['    of which psql replay', secs(m.psql), range('psql', secs), '', ''],
   [
     'dev DB ready (startupMs, local binaries)',
     ms(m.ready),
+    range('ready', ms),
     '',
     `<= ${TARGET_READY_MS} ms: ${readyOk ? 'met' : 'MISSED'}`,
   ],
   [
     `(b) squawk on the ${LATEST} new files (static, no database)`,
     ms(m.squawk),
+    range('squawk', ms),
     `${(m.lint / m.squawk).toFixed(1)}x faster than lint`,
     '',
   ],
 ];
 const table = [
-  '| measure | median | ratio | target |',
-  '|---|---:|---|---|',
+  '| measure | median | min – max | ratio | target |',
+  '|---|---:|---:|---|---|',
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ].join('\n');
 console.log(`\n${table}\n`);
