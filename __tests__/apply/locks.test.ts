@@ -29,7 +29,11 @@ describe('lock timeouts on migration statements', () => {
   it('a table locked by another session: bounded waits, retries with backoff, then a clear failure naming the file and line', async () => {
     dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({ '2_alter.sql': 'CREATE TABLE u (id int);\n\nALTER TABLE t ADD COLUMN x int;\n' });
+    // two pending files: they go as one batch first, whose lock timeout counts as the first try
+    dir.write({
+      '2_alter.sql': 'CREATE TABLE u (id int);\n\nALTER TABLE t ADD COLUMN x int;\n',
+      '3_more.sql': 'CREATE TABLE w (id int);\n',
+    });
     const holder = await connect(db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
@@ -46,6 +50,7 @@ describe('lock timeouts on migration statements', () => {
       expect(logger.text()).toMatch(/lock timeout \(try 1 of 3\); retrying in 50ms/);
       expect(logger.text()).toMatch(/lock timeout \(try 2 of 3\); retrying in 100ms/);
       expect(took).toBeLessThan(5000);
+      expect(logger.text().match(/lock timeout \(try/g)).toHaveLength(2);
       expect(await rows(db.url, "SELECT to_regclass('u') IS NOT NULL AS ok")).toEqual([{ ok: false }]);
       expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
         ['1', 'applied'],

@@ -277,6 +277,8 @@ export async function runTransactional(
   ctx: RunnerContext,
   exe: ExecutableMigration,
   commit = true,
+  /** Lock timeouts this file already hit (in a batch): they count as tries. */
+  priorLockTimeouts = 0,
 ): Promise<RunOutcome> {
   const started = Date.now();
   skippedControlLog(ctx, exe);
@@ -289,9 +291,14 @@ export async function runTransactional(
       },
     );
   }
-  let tries = 0;
-  let perStatement = false;
+  let tries = priorLockTimeouts;
+  let perStatement = priorLockTimeouts > 0;
   let delay = ctx.lockRetryDelayMs;
+  if (priorLockTimeouts > 0) {
+    ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+    await sleep(delay, ctx.session.signal);
+    delay *= 2;
+  }
   for (;;) {
     tries++;
     if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
