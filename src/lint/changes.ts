@@ -5,13 +5,15 @@
  * files that sort before the newest base migration.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 import { DbActionError } from '../errors.js';
 import { checksumOf, stripBom } from '../migrations/checksum.js';
 import { FORMAT_LOADERS } from '../migrations/formats/index.js';
+import { loadMigrationDirectory } from '../migrations/load.js';
 import type { DirFormat, MigrationDirectory, MigrationFile } from '../migrations/types.js';
 
 const execFileAsync = promisify(execFile);
@@ -20,6 +22,14 @@ export interface ModifiedMigration {
   readonly migration: MigrationFile;
   /** 1-based first changed line (1 when unknown). */
   readonly line: number;
+}
+
+export interface DeletedMigration {
+  /** Repo-relative path it had on the base branch. */
+  readonly file: string;
+  readonly version: string;
+  /** Repo-relative path it was renamed to, when git saw a rename. */
+  readonly renamedTo?: string;
 }
 
 export interface ChangeSelection {
@@ -31,6 +41,8 @@ export interface ChangeSelection {
   readonly modified: readonly ModifiedMigration[];
   /** New migrations that sort before the newest base migration (out-of-order). */
   readonly outOfOrder: readonly MigrationFile[];
+  /** Migrations of the base branch that are gone from the directory (deleted, or renamed to a new file). */
+  readonly deleted: readonly DeletedMigration[];
   /** Directory the repo-relative paths are relative to (git top level, else cwd). */
   readonly root: string;
   /** The merge base commit, when selecting by git ref. */
@@ -89,11 +101,14 @@ interface GitChanges {
   readonly added: Set<string>;
   /** Repo-relative paths that existed at the merge base and differ now. */
   readonly modified: Set<string>;
+  /** Repo-relative paths that existed at the merge base and are gone, with the rename target if any. */
+  readonly deleted: Map<string, string | undefined>;
 }
 
 async function gitChanges(top: string, mergeBase: string, dirRel: string): Promise<GitChanges> {
   const added = new Set<string>();
   const modified = new Set<string>();
+  const deleted = new Map<string, string | undefined>();
   const diff = await git(top, ['diff', '--name-status', '-z', '--no-ext-diff', '-M', mergeBase, '--', dirRel]);
   const parts = diff.split('\0');
   for (let i = 0; i < parts.length;) {
@@ -101,20 +116,54 @@ async function gitChanges(top: string, mergeBase: string, dirRel: string): Promi
     if (!status) continue;
     const code = status[0];
     if (code === 'R' || code === 'C') {
-      i++; // source path
+      const source = parts[i++];
       const dest = parts[i++];
       if (dest) added.add(dest);
+      if (code === 'R' && source) deleted.set(source, dest);
     } else {
       const path = parts[i++];
       if (!path) continue;
       if (code === 'A') added.add(path);
       else if (code === 'M' || code === 'T') modified.add(path);
-      // D: a deleted file is not in the directory any more; nothing to lint.
+      else if (code === 'D') deleted.set(path, undefined);
     }
   }
   const untracked = await git(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', dirRel]);
   for (const p of untracked.split('\0')) if (p) added.add(p);
-  return { added, modified };
+  return { added, modified, deleted };
+}
+
+/**
+ * Which of the deleted paths were migrations on the base branch: the directory as it was at `commit`
+ * (one `git archive`) loaded with the same format. Deleted down files, READMEs etc. are not migrations.
+ */
+async function deletedMigrations(
+  top: string,
+  commit: string,
+  dirRel: string,
+  format: DirFormat,
+  deleted: Map<string, string | undefined>,
+): Promise<DeletedMigration[]> {
+  if (deleted.size === 0) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'db-action-base-'));
+  try {
+    await git(top, ['archive', '--format=tar', '-o', join(scratch, 'base.tar'), commit, '--', dirRel]);
+    await execFileAsync('tar', ['-xf', join(scratch, 'base.tar'), '-C', scratch]);
+    const before = await loadMigrationDirectory(join(scratch, dirRel), { format });
+    const out: DeletedMigration[] = [];
+    for (const m of before.migrations) {
+      const path = dirRel === '.' ? m.relPath : `${dirRel}/${m.relPath}`;
+      if (deleted.has(path)) out.push({ file: path, version: m.version, renamedTo: deleted.get(path) });
+    }
+    return out;
+  } catch {
+    // The base directory cannot be read in this format (or git/tar failed): judge by name alone.
+    return [...deleted]
+      .filter(([p]) => /\.sql$/i.test(p) && !/\.down\.sql$/i.test(p))
+      .map(([file, renamedTo]) => ({ file, version: '?', renamedTo }));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -179,7 +228,14 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
       });
     }
     const n = Math.min(options.latest, all.length);
-    return { base: all.slice(0, all.length - n), fresh: all.slice(all.length - n), modified: [], outOfOrder: [], root };
+    return {
+      base: all.slice(0, all.length - n),
+      fresh: all.slice(all.length - n),
+      modified: [],
+      outOfOrder: [],
+      deleted: [],
+      root,
+    };
   }
 
   if (!top) {
@@ -233,7 +289,8 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
   let newestBase = -1;
   for (const m of base) if (!m.repeatable) newestBase = Math.max(newestBase, order.get(m.relPath) ?? -1);
   const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m.relPath) ?? 0) < newestBase);
-  return { base, fresh, modified, outOfOrder, root, mergeBase };
+  const deleted = await deletedMigrations(top, mergeBase, dirRel, directory.format, changes.deleted);
+  return { base, fresh, modified, outOfOrder, deleted, root, mergeBase };
 }
 
 /** Resolves `dir` against `cwd` unless absolute. */

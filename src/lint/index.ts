@@ -46,6 +46,25 @@ function selectionFindings(selection: ChangeSelection, config: SeverityConfig | 
     });
     if (f) out.push(f);
   }
+  for (const d of selection.deleted) {
+    const what = d.renamedTo ? `was renamed to ${d.renamedTo}` : 'was deleted';
+    const f = engineFinding(config, {
+      file: d.file,
+      line: 1,
+      endLine: 1,
+      rule: 'history-modified',
+      category: 'history-modified',
+      severity: 'error',
+      message:
+        `${d.file}${d.version === '?' ? '' : ` (version ${d.version})`} exists on the base branch${since} and ${what}; ` +
+        `databases that applied it keep its changes, new databases will not get them` +
+        (d.renamedTo ? ', and the renamed file runs again as a new migration.' : '.'),
+      suggestion: d.renamedTo
+        ? 'Keep the original file name; put any change in a new migration.'
+        : 'Restore the file; to undo what it did, write a new migration.',
+    });
+    if (f) out.push(f);
+  }
   const newestBase = [...selection.base].reverse().find((m) => !m.repeatable);
   for (const m of selection.outOfOrder) {
     const f = engineFinding(config, {
