@@ -300,6 +300,22 @@ describe('execution', () => {
     expect(await exists(db.url, 'a')).toBe(false);
   });
 
+  it('a DO block that commits by itself: the hint says how to run the file without a transaction', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\nDO $$ BEGIN INSERT INTO a VALUES (1); COMMIT; END $$;\n' });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    expect((r.error as { line?: number }).line).toBe(2);
+    expect(r.error?.message).toMatch(/SQLSTATE 2D000/);
+    expect((r.error as { hint?: string }).hint).toMatch(/db-action:tx-mode none/);
+    dir.write({
+      '1_a.sql':
+        '-- db-action:tx-mode none\nCREATE TABLE a (id int);\nDO $$ BEGIN INSERT INTO a VALUES (1); COMMIT; END $$;\n',
+    });
+    const ok = await apply(base());
+    expect(ok.error).toBeUndefined();
+    expect(await rows(db.url, 'SELECT id FROM a')).toEqual([{ id: 1 }]);
+  });
+
   it('runs files with explicit BEGIN/COMMIT inside its own transaction (a later failure rolls back everything)', async () => {
     dir.write({
       '1_a.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE a2 (id int);\nSELECT 1/0;\n',

@@ -93,6 +93,8 @@ export function migrationError(e: unknown, ctx: MigrationErrorContext): DbAction
     hint = `another session held a lock this statement needs${ctx.tries ? ` (tried ${ctx.tries} time${ctx.tries > 1 ? 's' : ''})` : ''}; find it with pg_locks/pg_stat_activity, deploy when the table is quieter, or raise lock-timeout; ${kept}`;
   } else if (code === QUERY_CANCELED) {
     hint = `the statement ran into statement_timeout or was cancelled; raise statement-timeout if it needs longer; ${kept}`;
+  } else if (code === '25001' || code === '2D000') {
+    hint = `the statement cannot run inside the migration's transaction (${code === '2D000' ? 'it commits or rolls back by itself, e.g. a procedure or DO block with COMMIT' : 'PostgreSQL refuses it in a transaction block'}): add the line \`-- db-action:tx-mode none\` to the file to run it statement by statement without a transaction; ${kept}`;
   } else if (isConnectionLost(e)) {
     hint = ctx.transactional
       ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
