@@ -68,55 +68,110 @@ export interface RuleJudgedHit extends JudgedHit {
   readonly rule: string;
 }
 
-/** Full result: hits and traces. */
+/** Full result of one rule in a fresh database: hits and traces. */
 export async function judgeCase(newDatabase: DatabaseFactory, rule: Rule, c: JudgeCase): Promise<Judged> {
   const r = await judgeRules(newDatabase, [rule], c);
   return { hits: r.hits.map(({ rule: _rule, ...hit }) => hit), traces: r.traces };
 }
 
-/** Several rules at once (the engine's view): every hit with its rule id, in statement then rule order. */
+/** Replays `base`, then traces and judges every statement of `change`, in the database at `url`. */
+async function runCase(url: string, rules: readonly Rule[], c: JudgeCase): Promise<JudgedRules> {
+  return withClient(
+    url,
+    async (client) => {
+      if (c.base) await replay(client, c.base);
+      const base = await snapshotCatalog(client);
+      const tracker = new ChangeTracker(base);
+      const parsed = await parseSql(c.change, { file: 'change.sql' });
+      let before = base;
+      const hits: RuleJudgedHit[] = [];
+      const traces: { statement: Statement; trace: StatementTrace }[] = [];
+      for (const statement of parsed.statements) {
+        const { trace, after } = await traceStatement(client, statement, before);
+        if (trace.error)
+          throw new Error(
+            `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
+          );
+        traces.push({ statement, trace });
+        const ctx = ruleContext(tracker, statement, trace, before);
+        for (const rule of rules) {
+          for (const hit of rule.check(ctx))
+            hits.push({ ...hit, rule: rule.id, statement: statement.index, text: statement.text });
+        }
+        tracker.record(trace.diff);
+        before = after;
+      }
+      return { hits, traces };
+    },
+    { applicationName: 'db-action rule tests' },
+  );
+}
+
+export interface JudgedRules {
+  readonly hits: readonly RuleJudgedHit[];
+  readonly traces: Judged['traces'];
+}
+
+/** Several rules at once (the engine's view), in a fresh database: every hit with its rule id, in statement then rule order. */
 export async function judgeRules(
   newDatabase: DatabaseFactory,
   rules: readonly Rule[],
   c: JudgeCase,
-): Promise<{ readonly hits: readonly RuleJudgedHit[]; readonly traces: Judged['traces'] }> {
+): Promise<JudgedRules> {
   const db = await newDatabase();
   try {
-    return await withClient(
-      db.url,
-      async (client) => {
-        if (c.base) await replay(client, c.base);
-        const base = await snapshotCatalog(client);
-        const tracker = new ChangeTracker(base);
-        const parsed = await parseSql(c.change, { file: 'change.sql' });
-        let before = base;
-        const hits: RuleJudgedHit[] = [];
-        const traces: { statement: Statement; trace: StatementTrace }[] = [];
-        for (const statement of parsed.statements) {
-          const { trace, after } = await traceStatement(client, statement, before);
-          if (trace.error)
-            throw new Error(
-              `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
-            );
-          traces.push({ statement, trace });
-          const ctx = ruleContext(tracker, statement, trace, before);
-          for (const rule of rules) {
-            for (const hit of rule.check(ctx))
-              hits.push({ ...hit, rule: rule.id, statement: statement.index, text: statement.text });
-          }
-          tracker.record(trace.diff);
-          before = after;
-        }
-        return { hits, traces };
-      },
-      { applicationName: 'db-action rule tests' },
-    );
+    return await runCase(db.url, rules, c);
   } finally {
     await db.drop();
   }
 }
 
-/** `judge(rule, { base, change })` → the rule's hits on every statement of `change`. */
-export function ruleJudge(newDatabase: DatabaseFactory): (rule: Rule, c: JudgeCase) => Promise<readonly JudgedHit[]> {
-  return async (rule, c) => (await judgeCase(newDatabase, rule, c)).hits;
+/** Empties a scratch database: every user schema (public re-created) and extension goes. */
+const RESET_SQL = `DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', r.nspname);
+  END LOOP;
+  FOR r IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+    EXECUTE format('DROP EXTENSION %I CASCADE', r.extname);
+  END LOOP;
+END $$;
+CREATE SCHEMA public;`;
+
+/** A judge: `judge(rule, case)` → hits. `close()` drops its database (registered with jest's afterAll when there is one). */
+export interface RuleJudge {
+  (rule: Rule, c: JudgeCase): Promise<readonly JudgedHit[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * `judge(rule, { base, change })` → the rule's hits on every statement of `change`. Cases of one judge share
+ * one database, emptied before each case (creating a database per case costs ~0.5 s); they run one at a time.
+ */
+export function ruleJudge(newDatabase: DatabaseFactory): RuleJudge {
+  let db: Promise<{ readonly url: string; drop(): Promise<void> }> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const run = (rule: Rule, c: JudgeCase): Promise<readonly JudgedHit[]> => {
+    const result = queue.then(async () => {
+      db ??= newDatabase();
+      const { url } = await db;
+      await withClient(url, (client) => client.query(RESET_SQL), { applicationName: 'db-action rule tests' });
+      const r = await runCase(url, [rule], c);
+      return r.hits.map(({ rule: _rule, ...hit }) => hit);
+    });
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  const close = async (): Promise<void> => {
+    await queue;
+    const d = db;
+    db = undefined;
+    if (d) await (await d).drop();
+  };
+  const judge: RuleJudge = Object.assign(run, { close });
+  // Inside a jest test file, drop the database when the file is done.
+  const afterAll = (globalThis as { afterAll?: (fn: () => Promise<void>) => void }).afterAll;
+  afterAll?.(() => judge.close());
+  return judge;
 }
