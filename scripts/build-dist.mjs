@@ -2,14 +2,17 @@
 // `npm run build` (after `tsc -p tsconfig.build.json`): the committed bundles the actions and the CLI run from.
 //
 //   1. scripts/sync-actions.mjs: lint/action.yml and apply/action.yml from action-lint/ and action-apply/.
-//   2. tsc -p tsconfig.dist.json --noCheck: src/ and the action entry points to ESM JavaScript in .cache/dist-tsc
-//      (type checking is `npm run typecheck`; compiling first keeps real ESM semantics: import.meta, dynamic import()).
+//   2. tsc -p tsconfig.dist.json --noCheck: src/ and the action entry points to ESM JavaScript in a private
+//      .cache/dist-tsc-* directory (type checking is `npm run typecheck`; compiling first keeps real ESM semantics:
+//      import.meta, top-level await, dynamic import()).
 //   3. ncc: one self-contained ESM bundle per entry, dist/<name>/index.js, plus the libpg-query WebAssembly file beside
 //      it (the parser finds it through `__dirname`, which the bundle defines; see BANNER).
 //
-// Modules that cannot be bundled are EXTERNAL: the bundles run on a GitHub runner without node_modules, so code may
-// only reach them through a lazy `await import()` inside the dev-database provider that needs them; choosing that
-// provider without the package installed then fails with a clear error, everything else works.
+// Modules that cannot be bundled are EXTERNAL (see EXTERNALS): the bundles run on a GitHub runner without
+// node_modules, so code may only reach them through a lazy `await import()` inside the dev-database provider that
+// needs them, and the bundle loads them on first use only (see makeExternalsLazy); choosing that provider without the
+// package installed then fails with that provider's clear error, everything else works.
+// The output is reproducible byte for byte (check-dist relies on it).
 //
 //   node scripts/build-dist.mjs [--out <dir>] [--only lint,apply,cli]
 import { spawnSync } from 'node:child_process';
@@ -29,7 +32,7 @@ import { syncActions } from './sync-actions.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** What gets bundled: `entry` is the TypeScript source, `js` its compiled form under .cache/dist-tsc. */
+/** What gets bundled: `name` is the folder under dist/, `entry` the TypeScript source. */
 export const BUNDLES = [
   { name: 'lint', entry: 'action-lint/index.ts' },
   { name: 'apply', entry: 'action-apply/index.ts' },
