@@ -12,6 +12,21 @@ describe('truncate', () => {
     expect(hits[0]?.evidence).toContain('AccessExclusiveLock on public.events');
   });
 
+  it('reports the tables TRUNCATE … CASCADE empties without naming them', async () => {
+    const hits = await judge(truncate, {
+      base: 'create table users (id int primary key); create table orders (user_id int references users (id))',
+      change: 'truncate users cascade',
+    });
+    expect(hits.map((h) => h.message)).toEqual([
+      'Truncates table public.users: every row is deleted.',
+      'Also truncates table public.orders through CASCADE (it references a truncated table): every row is deleted.',
+    ]);
+    expect(hits[1]?.evidence).toEqual([
+      'relfilenode changed: public.orders truncated',
+      'AccessExclusiveLock on public.orders',
+    ]);
+  });
+
   it('is silent on a table created earlier in the same change', async () => {
     expect(
       await judge(truncate, {

@@ -9,7 +9,7 @@ export const truncate: Rule = {
   defaultSeverity: 'error',
   summary: 'TRUNCATE of an existing table deletes every row in it.',
   docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
-referencing it), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
+referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
 test or staging database also empties production.
 
 **Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
@@ -18,14 +18,26 @@ the migration history. Tables created earlier in the same change are not reporte
     const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
     if (!t) return [];
     const hits: RuleHit[] = [];
+    const named = new Set<string>();
     for (const r of arr(t.relations)) {
       const ref = rangeVar(r);
-      if (!ref || !preexisting(ctx, 'table', ref)) continue;
+      if (!ref) continue;
+      named.add(qualified(ctx, ref));
+      if (!preexisting(ctx, 'table', ref)) continue;
       const name = qualified(ctx, ref);
       hits.push({
         message: `Truncates table ${name}: every row is deleted.`,
         suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
         evidence: lockEvidence(ctx, name),
+      });
+    }
+    // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
+    for (const other of ctx.trace.rewritten) {
+      if (named.has(other) || !ctx.isPreexisting('table', other)) continue;
+      hits.push({
+        message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
+        suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
+        evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
       });
     }
     return hits;
