@@ -22,7 +22,7 @@ blocks reads and writes for a time that grows with the table's size.
 **Instead:** (PostgreSQL 12+) \`ALTER TABLE t ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID;\` then, in a
 later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking scan), then
 \`ALTER TABLE t ALTER COLUMN c SET NOT NULL;\` — PostgreSQL sees the validated constraint and skips the scan — and
-optionally drop the CHECK. When the engine can show the constraints on the table just before the statement, that
+optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are

@@ -46,10 +46,7 @@ async function replay(client: { query(text: string): Promise<unknown> }, sql: st
   }
 }
 
-/**
- * The RuleContext the engine builds (src/lint/context.ts: pre-existing = on the base and not re-created by
- * the change so far), plus `objectsOn` from the catalog just before the statement.
- */
+/** The RuleContext the engine builds (src/lint/context.ts), with `objectsOn` backed by the catalog just before the statement. */
 export function ruleContext(
   tracker: ChangeTracker,
   statement: Statement,
@@ -57,10 +54,7 @@ export function ruleContext(
   before: CatalogSnapshot,
   file = 'change.sql',
 ): RuleContext {
-  return {
-    ...tracker.context(file, statement, trace),
-    objectsOn: (table) => [...before.objects.values()].filter((e) => e.object.table === table),
-  };
+  return tracker.context(file, statement, trace, before);
 }
 
 /** A hit of one of several rules. */
