@@ -288,6 +288,19 @@ describe('execution', () => {
     for (const m of r.migrations) expect(m.durationMs).toBeLessThan(600);
   });
 
+  it("a file that does not parse stops the run when it is reached, with the parser's line", async () => {
+    dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_b.sql': 'CREATE TABLE b (id int);\n',
+      '3_idx.sql': '-- index\nCREATE INDEX CONCURRENTLY a_id ON a (id;\n',
+    });
+    const r = await apply(base());
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { file?: string; line?: number };
+    expect([e.file, e.line]).toEqual(['3_idx.sql', 2]);
+    expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'failed']);
+  });
+
   it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
     dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',

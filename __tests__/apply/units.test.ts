@@ -120,6 +120,7 @@ describe('batching guard', () => {
   const exe = (upSql: string, extra: Partial<ExecutableMigration> = {}): ExecutableMigration => ({
     planned: { migration: file('1', 'c', { upSql }), file: '1_m.sql', action: 'run' },
     parsed: undefined,
+    needsParse: false,
     transactional: true,
     parse: () => Promise.reject(new Error('not here')),
     ...extra,

@@ -16,9 +16,10 @@ import { formatDuration } from './duration.js';
 import { appliedByDetail, historyKey, HistoryTable, type HistoryRow } from './history.js';
 import { acquireLock, lockKeys, releaseLock } from './lock.js';
 import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
-import { isConnectionLost, migrationError, scrubbedCause } from './pg-errors.js';
+import { isConnectionLost, isLockTimeout, migrationError, scrubbedCause } from './pg-errors.js';
 import {
   batchable,
+  ensureParsed,
   isTransactionalFile,
   runBatch,
   runNonTransactional,
@@ -48,6 +49,8 @@ export { HistoryTable } from './history.js';
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 1_000_000;
+/** Files parsed ahead while the server runs the current ones. */
+const PARSE_AHEAD = 25;
 
 const DEFAULTS = {
   lockTimeoutMs: 5000,
@@ -186,20 +189,25 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     for (const p of plan.baseline) setResult(resultOf(p, 'baseline'), historyKey(p.migration));
     for (const p of plan.run) setResult(resultOf(p, 'pending'), historyKey(p.migration));
 
-    // Parse up front every file that may need its statements (non-transactional statements, its own
-    // BEGIN/COMMIT, directives; see screen.ts): their syntax errors stop the run before anything runs.
-    // The others run as their raw text in one round trip and are parsed only if they fail.
+    // Files that may need their statements (non-transactional statements, their own BEGIN/COMMIT,
+    // directives; see screen.ts) are parsed before they run: up front for dry-run and verify, else while
+    // the server runs the files before them. The others run as their raw text and are parsed only if
+    // they fail.
     const exes: ExecutableMigration[] = [];
     for (const p of plan.run) {
       const m = p.migration;
       const parse = () => parseSql(m.upSql, { file: p.file, firstLine: m.upStartLine });
-      const parsed = m.transaction === 'none' || verify || mayNeedStatements(m.upSql) ? await parse() : undefined;
       const exe: ExecutableMigration = {
         planned: p,
-        parsed,
+        parsed: undefined,
         parse,
-        transactional: isTransactionalFile(m.transaction, parsed),
+        needsParse: mayNeedStatements(m.upSql),
+        transactional: m.transaction !== 'none',
       };
+      if (dryRun || verify) {
+        exe.parsed = await parse();
+        exe.transactional = isTransactionalFile(m.transaction, exe.parsed);
+      }
       exes.push(exe);
       setResult(resultOf(p, 'pending', { transactional: exe.transactional }), historyKey(m));
     }
@@ -282,17 +290,34 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         `applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`,
       );
     };
+    /** Parses the next files that need it while the server is busy with the current ones. */
+    const parseAhead = async (from: number): Promise<void> => {
+      for (let k = from, n = 0; k < exes.length && n < PARSE_AHEAD; k++) {
+        const x = exes[k]!;
+        if (!x.needsParse || x.parsed !== undefined) continue;
+        n++;
+        await ensureParsed(x).catch(() => undefined);
+      }
+    };
+    let lastBatchError: unknown;
     for (let i = 0; i < exes.length;) {
+      lastBatchError = undefined;
       // Consecutive plain transactional files go to the server in batches (one round trip each).
       const batch: ExecutableMigration[] = [];
       let size = 0;
-      for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES && batchable(exes[j]!); j++) {
+      for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+        await ensureParsed(exes[j]!).catch(() => undefined); // a parse error surfaces when the file runs alone
+        if (!batchable(exes[j]!)) break;
         batch.push(exes[j]!);
         size += exes[j]!.planned.migration.upSql.length;
       }
       if (batch.length > 1) {
         if (session.aborted) throw abortError(`before ${batch[0]!.planned.file}`, { file: batch[0]!.planned.file });
-        const outcome = await runBatch(ctx, batch);
+        const running = runBatch(ctx, batch);
+        running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+        await parseAhead(i + batch.length);
+        const outcome = await running;
+        lastBatchError = outcome.error;
         for (const c of outcome.committed) applied(c.exe, { durationMs: c.durationMs });
         i += outcome.committed.length;
         if (outcome.error === undefined) continue;
@@ -323,8 +348,20 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
       }
       const exe = exes[i]!;
+      // a lock timeout that stopped a batch at this file counts as its first try
+      const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
       i++;
       const p = exe.planned;
+      try {
+        await ensureParsed(exe);
+      } catch (e) {
+        const scrubbed = scrubError(e, redact);
+        setResult(
+          resultOf(p, 'failed', { error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }),
+          historyKey(p.migration),
+        );
+        throw scrubbed;
+      }
       const transactional = exe.transactional;
       const key = historyKey(p.migration);
       if (p.action === 'retry') {
@@ -333,7 +370,12 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         );
       }
       try {
-        applied(exe, transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe));
+        const running = transactional
+          ? runTransactional(ctx, exe, true, priorLockTimeouts)
+          : runNonTransactional(ctx, exe);
+        running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+        await parseAhead(i);
+        applied(exe, await running);
       } catch (e) {
         const scrubbed = scrubError(e, redact);
         setResult(

@@ -41,8 +41,10 @@ export interface ExecutableMigration {
   readonly planned: PlannedMigration;
   /** Statements: parsed up front when the file may need them (see screen.ts), else on first failure. */
   parsed: ParsedMigration | undefined;
-  /** Whether the file runs in one transaction. */
-  readonly transactional: boolean;
+  /** Whether the file runs in one transaction (provisional until a file that `needsParse` is parsed). */
+  transactional: boolean;
+  /** The file may hold non-transactional statements or its own BEGIN/COMMIT: parse before running it. */
+  readonly needsParse: boolean;
   /** Parses the file (cached). Throws DbActionError on a syntax error. */
   readonly parse: () => Promise<ParsedMigration>;
 }
@@ -57,6 +59,13 @@ export interface RunOutcome {
 export function isTransactionalFile(transaction: 'auto' | 'none', parsed: ParsedMigration | undefined): boolean {
   if (transaction === 'none' || parsed?.txMode === 'none') return false;
   return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
+
+/** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */
+export async function ensureParsed(exe: ExecutableMigration): Promise<void> {
+  if (!exe.needsParse || exe.parsed !== undefined) return;
+  exe.parsed = await exe.parse();
+  exe.transactional = isTransactionalFile(exe.planned.migration.transaction, exe.parsed);
 }
 
 /** Statements of a file (parsing it when not done yet). */
