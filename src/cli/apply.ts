@@ -5,6 +5,7 @@ import { loadMigrationDirectory } from '../migrations/index.js';
 import type { MigrationDirectory } from '../migrations/types.js';
 import { apply, formatDuration, parseDuration, status } from '../apply/index.js';
 import type { ApplyResult } from '../apply/types.js';
+import { assertPostgresUrl } from '../db/client.js';
 import { DbActionError, errorMessage } from '../errors.js';
 import { boolOption, intOption, stringOption, type ParsedCommand } from './args.js';
 import { dirFormatOption } from './lint.js';
@@ -78,10 +79,12 @@ export function resolveDir(io: CliIo, dir: string): string {
 
 async function runDatabaseStatus(parsed: ParsedCommand, io: CliIo, logger: Logger, url: string): Promise<number> {
   const v = parsed.values;
+  assertPostgresUrl(url);
   const result = await status({
     databaseUrl: url,
-    dir: resolveDir(io, stringOption(v, 'dir') ?? 'migrations'),
-    format: dirFormatOption(stringOption(v, 'dir-format')),
+    directory: await loadMigrationDirectory(resolveDir(io, stringOption(v, 'dir') ?? 'migrations'), {
+      format: dirFormatOption(stringOption(v, 'dir-format')),
+    }),
     historyTable: stringOption(v, 'history-table'),
     cwd: io.cwd,
     logger,
@@ -120,6 +123,18 @@ export async function runApply(parsed: ParsedCommand, io: CliIo, logger: Logger)
       hint: 'pass --url postgres://user:password@host:5432/db or set DATABASE_URL',
     });
   }
+  // Usage and configuration errors first (exit 2, before any connection): a malformed URL, a missing
+  // or unrecognisable directory, an unknown format, a bad duration.
+  assertPostgresUrl(url);
+  const directory = await loadMigrationDirectory(resolveDir(io, stringOption(v, 'dir') ?? 'migrations'), {
+    format: dirFormatOption(stringOption(v, 'dir-format')),
+  });
+  const timeouts = {
+    lockTimeoutMs: durationOption(v, 'lock-timeout'),
+    statementTimeoutMs: durationOption(v, 'statement-timeout'),
+    lockRetries: intOption(v, 'lock-retries'),
+    lockWaitMs: durationOption(v, 'lock-wait'),
+  };
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => abort.abort(new DbActionError(`interrupted by ${signal}`));
   process.once('SIGINT', onSignal);
@@ -128,8 +143,7 @@ export async function runApply(parsed: ParsedCommand, io: CliIo, logger: Logger)
   try {
     result = await apply({
       databaseUrl: url,
-      dir: resolveDir(io, stringOption(v, 'dir') ?? 'migrations'),
-      format: dirFormatOption(stringOption(v, 'dir-format')),
+      directory,
       historyTable: stringOption(v, 'history-table'),
       cwd: io.cwd,
       logger,
@@ -137,19 +151,24 @@ export async function runApply(parsed: ParsedCommand, io: CliIo, logger: Logger)
       verify: boolOption(v, 'verify'),
       baseline: stringOption(v, 'baseline'),
       allowOutOfOrder: boolOption(v, 'allow-out-of-order'),
-      lockTimeoutMs: durationOption(v, 'lock-timeout'),
-      statementTimeoutMs: durationOption(v, 'statement-timeout'),
-      lockRetries: intOption(v, 'lock-retries'),
-      lockWaitMs: durationOption(v, 'lock-wait'),
+      ...timeouts,
       signal: abort.signal,
     });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  // Stopped before any migration was planned (unreachable server, failed login, atlas.sum or checksum
+  // mismatch, lock held too long): only the error, no "0 applied … nothing to do" table that reads as if
+  // the database had been looked at.
+  const stoppedBeforePlan = result.error !== undefined && result.migrations.length === 0;
   if (boolOption(v, 'json')) {
-    emit(io, JSON.stringify({ ...result, error: result.error ? errorMessage(result.error) : undefined }, null, 2), undefined);
-  } else {
+    emit(
+      io,
+      JSON.stringify({ ...result, error: result.error ? errorMessage(result.error) : undefined }, null, 2),
+      undefined,
+    );
+  } else if (!stoppedBeforePlan) {
     emit(io, formatApplyResult(result), undefined);
   }
   if (result.error) io.stderr(`db-action: ${errorMessage(result.error)}\n`);

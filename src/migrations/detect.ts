@@ -82,13 +82,13 @@ export async function detectFormatIn(snap: DirSnapshot): Promise<DirFormat> {
       sql.length > 0
         ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout`
         : '';
+    // No `file`: the directory is named in the message (printing it twice reads badly).
     throw new DbActionError(`cannot tell the migration format of ${snap.displayDir}: no migrations found${seen}`, {
-      file: snap.displayDir,
       hint: `point \`dir\` at the folder holding the migrations, or ${FORMAT_OVERRIDE_HINT}`,
     });
   }
   throw new DbActionError(
     `cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`,
-    { file: snap.displayDir, hint: FORMAT_OVERRIDE_HINT },
+    { hint: FORMAT_OVERRIDE_HINT },
   );
 }

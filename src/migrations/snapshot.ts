@@ -35,15 +35,14 @@ export class DirSnapshot {
     try {
       info = await stat(absDir);
     } catch (e) {
-      throw new DbActionError(`migration directory not found: ${dir}`, {
-        file: dir,
+      // No `file`: the path is in the message (a directory is no file:line location to annotate).
+      throw new DbActionError(`migration directory not found: ${displayDirFor(dir, absDir)}`, {
         hint: 'check the `dir` input / `--dir` path (relative paths are resolved from the working directory)',
         cause: e,
       });
     }
     if (!info.isDirectory()) {
-      throw new DbActionError(`migration directory is not a directory: ${dir}`, {
-        file: dir,
+      throw new DbActionError(`migration directory is not a directory: ${displayDirFor(dir, absDir)}`, {
         hint: 'point `dir` / `--dir` at the folder that holds the migration files',
       });
     }
