@@ -43,8 +43,16 @@ function globDirs(parent: string, pattern: RegExp, suffix: string): string[] {
   }
 }
 
+/**
+ * `DB_ACTION_PG_BINDIR`: search only these directories (separated like PATH) instead of the usual
+ * places, to pick one installation among several, or none (a path that does not exist).
+ */
+export const BINDIR_ENV = 'DB_ACTION_PG_BINDIR';
+
 /** Candidate bin directories, most explicit first. */
 async function candidateDirs(): Promise<string[]> {
+  const override = process.env[BINDIR_ENV];
+  if (override !== undefined && override.trim() !== '') return override.split(delimiter).filter(Boolean);
   const dirs: string[] = [];
   for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir) dirs.push(dir);
   const pgConfigBindir = (await run('pg_config', ['--bindir']))?.trim();
@@ -65,9 +73,13 @@ export async function postgresVersion(postgres: string): Promise<string | undefi
 }
 
 let cached: Promise<PostgresBinaries[]> | undefined;
+let cachedFor: string | undefined;
 
-/** Every distinct installation found, newest major first. Cached for the process. */
+/** Every distinct installation found, newest major first. Cached for the process (per `DB_ACTION_PG_BINDIR`). */
 export function findPostgresInstallations(): Promise<PostgresBinaries[]> {
+  const key = process.env[BINDIR_ENV] ?? '';
+  if (cachedFor !== key) cached = undefined;
+  cachedFor = key;
   cached ??= (async () => {
     const seen = new Set<string>();
     const found: PostgresBinaries[] = [];

