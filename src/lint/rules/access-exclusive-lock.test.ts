@@ -25,14 +25,16 @@ describe('access-exclusive-lock', () => {
     expect(hits.map((h) => h.severity)).toEqual(['notice']);
   });
 
-  it('fires as a warning on other AccessExclusiveLock statements (a trigger drop)', async () => {
+  it('reports metadata-only statements (a trigger drop) as a notice, and LOCK TABLE as a warning', async () => {
     const hits = await judge(rule, {
       base: "create table t (id int); create function tf() returns trigger language plpgsql as 'begin return new; end'; create trigger tr before insert on t for each row execute function tf()",
-      change: 'drop trigger tr on t',
+      change: 'drop trigger tr on t; lock table t in access exclusive mode',
     });
-    expect(hits).toHaveLength(1);
-    expect(hits[0]?.severity).toBeUndefined();
-    expect(hits[0]?.message).toContain('public.t');
+    expect(hits.map((h) => [h.statement, h.severity])).toEqual([
+      [0, 'notice'],
+      [1, undefined],
+    ]);
+    expect(hits[1]?.message).toContain('public.t');
   });
 
   it('stays silent when a more specific rule already reports the statement', async () => {

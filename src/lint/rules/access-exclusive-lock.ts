@@ -8,6 +8,7 @@ import { alterTable } from './ast.js';
 /** ALTER TABLE subcommands that only touch the catalog once the lock is granted. */
 const FAST_SUBTYPES: ReadonlySet<string> = new Set([
   'AT_AddColumn',
+  'AT_DropColumn',
   'AT_ColumnDefault',
   'AT_DropNotNull',
   'AT_SetStatistics',
@@ -42,10 +43,26 @@ const FAST_SUBTYPES: ReadonlySet<string> = new Set([
   'AT_DropInherit',
 ]);
 
-function fastAlter(ctx: RuleContext): boolean {
+/** Statements that only change the catalog once they have the lock (renames, drops, triggers, rules, policies, comments, grants). */
+const FAST_KINDS: ReadonlySet<string> = new Set([
+  'RenameStmt',
+  'DropStmt',
+  'AlterObjectSchemaStmt',
+  'CreateTrigStmt',
+  'RuleStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+  'CommentStmt',
+  'GrantStmt',
+  'AlterOwnerStmt',
+]);
+
+/** Whether the statement is quick once it holds the lock (then only the wait for it is a risk: notice). */
+function fast(ctx: RuleContext): boolean {
+  if (ctx.trace.rewritten.length > 0) return false;
+  if (FAST_KINDS.has(ctx.statement.kind)) return true;
   const a = alterTable(ctx.statement.ast);
-  if (!a || ctx.trace.rewritten.length > 0) return false;
-  return a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
+  return a !== undefined && a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
 }
 
 const ID = 'access-exclusive-lock';
@@ -68,7 +85,9 @@ report or an idle-in-transaction session turns a "fast" migration into an outage
 
 db-action sees the lock on the dev database (\`pg_locks\` of its own backend before COMMIT) and reports it when no
 more specific rule already reports the statement (\`table-rewrite\`, \`set-not-null\`, \`add-constraint-validating\`,
-…). Statements that only change the catalog are reported with severity \`notice\`; others with \`warning\`.
+…). Statements that only change the catalog once they hold the lock (adding a nullable column, dropping a column,
+renames, trigger or index drops, …) are reported with severity \`notice\`; others (\`LOCK TABLE\`, \`ATTACH PARTITION\`,
+DO blocks, …) with \`warning\`.
 
 **Instead:** set a short \`lock_timeout\` for the migration (\`SET lock_timeout = '5s';\`, or db-action apply's
 lock-timeout input) so it gives up instead of blocking traffic, and retry; keep each such statement in a short
@@ -85,7 +104,7 @@ transaction of its own. Tables created earlier in the same change are not report
           message: `Takes an AccessExclusiveLock on ${tables.join(', ')}: it waits for running transactions on ${tables.length > 1 ? 'them' : 'it'} and blocks all reads and writes while it waits and runs.`,
           suggestion: `Set a short lock_timeout before the statement (SET lock_timeout = '5s') and retry on timeout, so a long-running transaction cannot turn it into an outage.`,
           evidence: locked.map((l) => `${l.mode} on ${l.relation}`),
-          ...(fastAlter(ctx) ? { severity: 'notice' as const } : {}),
+          ...(fast(ctx) ? { severity: 'notice' as const } : {}),
         },
       ];
     },
