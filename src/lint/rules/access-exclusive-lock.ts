@@ -89,9 +89,10 @@ more specific rule already reports the statement (\`table-rewrite\`, \`set-not-n
 renames, trigger or index drops, …) are reported with severity \`notice\`; others (\`LOCK TABLE\`, \`ATTACH PARTITION\`,
 DO blocks, …) with \`warning\`.
 
-**Instead:** set a short \`lock_timeout\` for the migration (\`SET lock_timeout = '5s';\`, or db-action apply's
-lock-timeout input) so it gives up instead of blocking traffic, and retry; keep each such statement in a short
-transaction of its own. Tables created earlier in the same change are not reported.`,
+**Instead:** make the migration give up instead of blocking traffic, and retry: db-action apply does this by default
+(\`lock-timeout: 5s\`, \`lock-retries: 3\`); with another tool, start the migration with
+\`SET lock_timeout = '5s';\`. Keep each such statement in a short transaction of its own. Tables created earlier in the
+same change are not reported.`,
     check(ctx) {
       const locked = ctx.trace.locks.filter(
         (l) => l.mode === 'AccessExclusiveLock' && ctx.isPreexisting('table', l.relation),
@@ -102,7 +103,7 @@ transaction of its own. Tables created earlier in the same change are not report
       return [
         {
           message: `Takes an AccessExclusiveLock on ${tables.join(', ')}: it waits for running transactions on ${tables.length > 1 ? 'them' : 'it'} and blocks all reads and writes while it waits and runs.`,
-          suggestion: `Set a short lock_timeout before the statement (SET lock_timeout = '5s') and retry on timeout, so a long-running transaction cannot turn it into an outage.`,
+          suggestion: `Run it with a short lock_timeout and retry on timeout (db-action apply does by default: lock-timeout 5s, lock-retries 3; elsewhere SET lock_timeout = '5s' first), so a long-running transaction cannot turn it into an outage.`,
           evidence: locked.map((l) => `${l.mode} on ${l.relation}`),
           ...(fast(ctx) ? { severity: 'notice' as const } : {}),
         },
