@@ -19,6 +19,32 @@ describe('validated-constraint', () => {
     ]);
   });
 
+  it('fires on ALTER DOMAIN … ADD CONSTRAINT CHECK / SET NOT NULL of a pre-existing domain, not on NOT VALID', async () => {
+    const hits = await judge(validatedConstraint, {
+      base: 'create domain amount as int; create table t (a amount)',
+      change:
+        'alter domain amount add constraint amount_pos check (value > 0); alter domain amount add constraint amount_small check (value < 100) not valid; alter domain amount set not null',
+    });
+    expect(hits.map((h) => [h.statement, h.message])).toEqual([
+      [
+        0,
+        'Adds CHECK constraint amount_pos to domain public.amount, validated against every stored value of its columns: fails if any violates it.',
+      ],
+      [
+        2,
+        'Sets NOT NULL on domain public.amount, validated against every stored value of its columns: fails if any violates it.',
+      ],
+    ]);
+  });
+
+  it('is silent on a domain created earlier in the same change', async () => {
+    expect(
+      await judge(validatedConstraint, {
+        change: 'create domain d as int; alter domain d add constraint pos check (value > 0)',
+      }),
+    ).toEqual([]);
+  });
+
   it('is silent on a table created earlier in the same change', async () => {
     expect(
       await judge(validatedConstraint, { base, change: 'create table t (n int); alter table t add check (n > 0)' }),
