@@ -60,7 +60,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
     const versionNum = await serverVersionNum(cluster.serverUrl, logger);
     const startupMs = Math.round(performance.now() - started);
     logger.debug(
-      `local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`,
+      `local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid}, binaries in ${binaries.bindir})`,
     );
     return {
       url: cluster.serverUrl,
