@@ -85,7 +85,8 @@ report or an idle-in-transaction session turns a "fast" migration into an outage
 
 db-action sees the lock on the dev database (\`pg_locks\` of its own backend before COMMIT) and reports it when no
 more specific rule already reports the statement (\`table-rewrite\`, \`set-not-null\`, \`add-constraint-validating\`,
-…). Statements that only change the catalog once they hold the lock (adding a nullable column, dropping a column,
+…; the deference holds even when that rule is turned off or silenced with a nolint directive). Statements that only
+change the catalog once they hold the lock (adding a nullable column, dropping a column,
 renames, trigger or index drops, …) are reported with severity \`notice\`; others (\`LOCK TABLE\`, \`ATTACH PARTITION\`,
 DO blocks, …) with \`warning\`.
 
