@@ -3,6 +3,7 @@
  * trace (nor any password). The CLI runs in-process through `main(argv, io)`, against the real shared
  * test PostgreSQL server (see __tests__/helpers/pg.ts).
  */
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -269,6 +270,39 @@ describe('lint: which migrations are new', () => {
     const t = memoryIo(project(MIGRATIONS));
     expectClearError(t, await main(['lint', '--latest', '1', '--format', 'xml'], t), 2);
     expect(t.err).toContain("--format must be text, json, sarif or github, got 'xml'");
+  });
+});
+
+describe('report output and help', () => {
+  it('--output into a folder that does not exist: exit 2, says to create it (no internal error)', async () => {
+    const dir = project(MIGRATIONS);
+    const t = memoryIo(dir);
+    const code = await main(
+      ['lint', '--latest', '1', '--dev-url', testServerUrl(), '--format', 'json', '--output', 'reports/lint.json'],
+      t,
+    );
+    expectClearError(t, code, 2);
+    expect(t.err).toMatch(/^db-action: cannot write the report to reports\/lint\.json: ENOENT$/m);
+    expect(t.err).toMatch(/hint: create the folder first/);
+  });
+
+  it('--output is relative to the working directory and gets the report', async () => {
+    const dir = project(MIGRATIONS);
+    const t = memoryIo(dir);
+    const code = await main(
+      ['lint', '--latest', '1', '--dev-url', testServerUrl(), '--format', 'json', '--output', 'r.json'],
+      t,
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { findings: unknown[] };
+    expect(report.findings).toEqual([]);
+  });
+
+  it('lint --help names the environment variables a newcomer can use', async () => {
+    const t = memoryIo(project(MIGRATIONS));
+    expect(await main(['lint', '--help'], t)).toBe(0);
+    expect(t.out).toContain('$DB_ACTION_DEV_URL');
+    expect(t.out).toContain('$DB_ACTION_PG_BINDIR');
   });
 });
 
