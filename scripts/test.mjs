@@ -38,6 +38,10 @@ const results = join(root, '.cache', `jest-results-${process.pid}.json`);
 rmSync(results, { force: true });
 mkdirSync(dirname(results), { recursive: true });
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+// On CI a hung test must not eat the whole job: jest exits once the run is over even if a handle stays open
+// (--forceExit), and the run is stopped after DB_ACTION_TEST_TIMEOUT_MIN minutes (default 80 on CI, none locally).
+const ci = !!process.env.CI && process.env.CI !== 'false';
+const timeoutMin = Number(process.env.DB_ACTION_TEST_TIMEOUT_MIN ?? (ci ? 80 : 0));
 const r = spawnSync(
   nodeBin,
   [
@@ -46,10 +50,18 @@ const r = spawnSync(
     jest,
     '--json',
     `--outputFile=${results}`,
+    ...(ci ? ['--forceExit'] : []),
     ...process.argv.slice(2),
   ],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, PATH: `${dirname(nodeBin)}:${process.env.PATH}` } },
+  {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, PATH: `${dirname(nodeBin)}:${process.env.PATH}` },
+    ...(timeoutMin > 0 ? { timeout: timeoutMin * 60_000, killSignal: 'SIGTERM' } : {}),
+  },
 );
+if (r.error)
+  console.error(`jest did not finish: ${r.error.message}${timeoutMin > 0 ? ` (limit ${timeoutMin} min)` : ''}`);
 let summary;
 try {
   const json = JSON.parse(readFileSync(results, 'utf8'));
