@@ -301,6 +301,19 @@ describe('execution', () => {
     expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'applied', 'failed']);
   });
 
+  it('dbmate files: only the up section runs, errors carry the line in the file', async () => {
+    dir.write({
+      '20240101000000_a.sql': '-- migrate:up\nCREATE TABLE a (id int);\n\n-- migrate:down\nDROP TABLE a;\n',
+      '20240102000000_b.sql':
+        '-- migrate:up\nCREATE TABLE b (id int);\nINSERT INTO b SELECT nope FROM a;\n-- migrate:down\nDROP TABLE b;\n',
+    });
+    const r = await apply({ ...base(), format: 'dbmate' });
+    expect(r.ok).toBe(false);
+    const e = r.error as Error & { file?: string; line?: number; column?: number };
+    expect([e.file, e.line, e.column]).toEqual(['20240102000000_b.sql', 3, 22]);
+    expect(await exists(db.url, 'a')).toBe(true);
+  });
+
   it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
     dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',
