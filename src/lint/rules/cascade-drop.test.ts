@@ -71,4 +71,14 @@ describe('cascade-drop', () => {
       }),
     ).toEqual([]);
   });
+
+  it('reports the partitions a DROP TABLE of a partitioned table takes with it', async () => {
+    const hits = await judge(cascadeDrop, {
+      base: `create table events (id int, at date) partition by range (at);
+             create table events_2024 partition of events for values from ('2024-01-01') to ('2025-01-01')`,
+      change: 'drop table events',
+    });
+    expect(hits.map((h) => h.evidence)).toEqual([['dropped: table public.events_2024']]);
+    expect(hits[0]?.message).toContain('dropped with it as dependents, e.g. partitions');
+  });
 });

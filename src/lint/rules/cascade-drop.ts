@@ -1,6 +1,6 @@
 /** destructive: objects that existed before the change and were dropped without being named (CASCADE victims). */
 import type { Rule } from '../rule.js';
-import { short } from './ast.js';
+import { alterTable, dropInfo, short } from './ast.js';
 import { collapseParts, droppedLine, listNames, objectPreexisting } from './evidence.js';
 import { DYNAMIC_KINDS, explainedByStatement } from './explained.js';
 
@@ -24,9 +24,13 @@ the same change are not reported.`,
     const victims = collapseParts(ctx.trace.diff.dropped.filter((o) => !explained(o) && objectPreexisting(ctx, o)));
     if (victims.length === 0) return [];
     const names = victims.map((o) => `${o.kind} ${o.name}`);
+    const cascade =
+      dropInfo(ctx.statement.ast)?.cascade === true ||
+      (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
+      /\bcascade\b/i.test(ctx.statement.text);
     return [
       {
-        message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${short(ctx.statement.text, 60)}\` does not name (CASCADE).`,
+        message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
         suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
         evidence: victims.map(droppedLine),
       },
