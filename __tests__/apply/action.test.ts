@@ -141,6 +141,31 @@ describe('apply action', () => {
     expect(await rows(db.url, "SELECT 1 FROM pg_namespace WHERE nspname = 'db_action'")).toHaveLength(0);
   });
 
+  it('SIGTERM (a cancelled workflow) cancels the running migration, records the failure and fails the step', async () => {
+    workspace.write({
+      'db/migrations/1_users.sql': 'CREATE TABLE users (id int);\n',
+      'db/migrations/2_slow.sql': 'INSERT INTO users VALUES (1);\nSELECT pg_sleep(30);\n',
+    });
+    const t0 = Date.now();
+    const running = run();
+    for (let i = 0; i < 200; i++) {
+      const r = await rows(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'");
+      if (r.length > 0) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    process.emit('SIGTERM', 'SIGTERM');
+    await running;
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(process.exitCode).toBe(1);
+    expect(stdout).toMatch(/received SIGTERM: cancelling the running migration/);
+    expect(stdout).toMatch(/::error::.*apply was cancelled while running db\/migrations\/2_slow\.sql/);
+    expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
+      ['1', 'applied'],
+      ['2', 'failed'],
+    ]);
+    expect(await rows(db.url, 'SELECT * FROM users')).toEqual([]);
+  });
+
   it('rejects a malformed duration input cleanly, after masking', async () => {
     process.env['INPUT_LOCK-TIMEOUT'] = 'soon';
     await run();
