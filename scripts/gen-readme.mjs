@@ -58,7 +58,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const next = renderReadme(text, generatedSections());
   if (process.argv.includes('--check')) {
     if (next !== text) {
-      console.error('README.md is stale: its input/output tables differ from action.yml. Run `node scripts/gen-readme.mjs`.');
+      console.error(
+        'README.md is stale: its input/output tables differ from action.yml. Run `node scripts/gen-readme.mjs`.',
+      );
       process.exit(1);
     }
     console.log('README.md tables are up to date');

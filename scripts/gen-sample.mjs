@@ -14,7 +14,12 @@ const { formatMarkdown } = await import(join(root, 'lib', 'report', 'markdown.js
 
 const urlIdx = process.argv.indexOf('--dev-url');
 const devUrl = urlIdx > 0 ? process.argv[urlIdx + 1] : undefined;
-const logger = { debug() {}, info: (m) => console.error(m), warn: (m) => console.error(m), error: (m) => console.error(m) };
+const logger = {
+  debug() {},
+  info: (m) => console.error(m),
+  warn: (m) => console.error(m),
+  error: (m) => console.error(m),
+};
 const report = await lint({ dir: join(root, 'examples', 'migrations'), cwd: root, latest: 2, devUrl, logger });
 const markdown = formatMarkdown(report, {});
 

@@ -85,4 +85,3 @@ async function dispatch(
       return runApply(parsed, io, logger);
   }
 }
-

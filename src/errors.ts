@@ -30,7 +30,9 @@ export class DbActionError extends Error {
 
   /** `file:line: message` plus the hint on its own line, the form every adapter prints. */
   format(): string {
-    const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: ` : '';
+    const where = this.file
+      ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: `
+      : '';
     return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
   }
 }

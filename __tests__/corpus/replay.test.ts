@@ -33,7 +33,10 @@ describe('corpus replay through the core', () => {
       const last3 = r.migrations.slice(-3).map((m) => m.name);
       expect(r.migrations.slice(-3).every((m) => m.repeatable)).toBe(true);
       expect(last3.join(',')).toMatch(/Datasets_view.*Jobs_view.*Runs_view/);
-      const views = await one<{ n: number }>(db.url, "select count(*)::int as n from pg_views where viewname in ('datasets_view','jobs_view','runs_view')");
+      const views = await one<{ n: number }>(
+        db.url,
+        "select count(*)::int as n from pg_views where viewname in ('datasets_view','jobs_view','runs_view')",
+      );
       expect(views.n).toBe(3);
       const again = await apply({ databaseUrl: db.url, directory, logger: new MemoryLogger(), cwd: dir });
       expect(again.appliedCount).toBe(0);
@@ -55,7 +58,10 @@ describe('corpus replay through the core', () => {
       const r = await apply({ databaseUrl: db.url, directory, logger: new MemoryLogger(), cwd: dir });
       expect(r.error).toBeUndefined();
       expect(r.appliedCount).toBe(72);
-      const t = await one<{ n: number }>(db.url, "select count(*)::int as n from pg_tables where schemaname = 'measure'");
+      const t = await one<{ n: number }>(
+        db.url,
+        "select count(*)::int as n from pg_tables where schemaname = 'measure'",
+      );
       expect(t.n).toBeGreaterThan(10);
       // The down sections never ran: every table an up section creates is still there.
       const apps = await one<{ ok: boolean }>(db.url, "select to_regclass('measure.apps') is not null as ok");

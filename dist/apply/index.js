@@ -38707,7 +38707,9 @@ class errors_DbActionError extends Error {
     }
     /** `file:line: message` plus the hint on its own line, the form every adapter prints. */
     format() {
-        const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: ` : '';
+        const where = this.file
+            ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: `
+            : '';
         return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
     }
 }
@@ -38892,15 +38894,14 @@ class snapshot_DirSnapshot {
             info = await (0,promises_namespaceObject.stat)(absDir);
         }
         catch (e) {
-            throw new errors_DbActionError(`migration directory not found: ${dir}`, {
-                file: dir,
+            // No `file`: the path is in the message (a directory is no file:line location to annotate).
+            throw new errors_DbActionError(`migration directory not found: ${displayDirFor(dir, absDir)}`, {
                 hint: 'check the `dir` input / `--dir` path (relative paths are resolved from the working directory)',
                 cause: e,
             });
         }
         if (!info.isDirectory()) {
-            throw new errors_DbActionError(`migration directory is not a directory: ${dir}`, {
-                file: dir,
+            throw new errors_DbActionError(`migration directory is not a directory: ${displayDirFor(dir, absDir)}`, {
                 hint: 'point `dir` / `--dir` at the folder that holds the migration files',
             });
         }
@@ -39701,12 +39702,12 @@ async function detectFormatIn(snap) {
         const seen = sql.length > 0
             ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout`
             : '';
+        // No `file`: the directory is named in the message (printing it twice reads badly).
         throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: no migrations found${seen}`, {
-            file: snap.displayDir,
             hint: `point \`dir\` at the folder holding the migrations, or ${FORMAT_OVERRIDE_HINT}`,
         });
     }
-    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { file: snap.displayDir, hint: FORMAT_OVERRIDE_HINT });
+    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { hint: FORMAT_OVERRIDE_HINT });
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/formats/golang-migrate.js
@@ -40159,13 +40160,12 @@ function loadParser() {
 }
 /** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
 class RawParseError extends Error {
-    codePointOffset;
-    constructor(message, 
     /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
-    codePointOffset, options) {
+    codePointOffset;
+    constructor(message, codePointOffset, options) {
         super(message, options);
-        this.codePointOffset = codePointOffset;
         this.name = 'RawParseError';
+        this.codePointOffset = codePointOffset;
     }
 }
 /** Parse (loadParser() must have resolved). Throws RawParseError on invalid SQL. */
@@ -40211,14 +40211,13 @@ function scanRaw(sql) {
  * part of the line's text.
  */
 class SourceText {
-    sql;
-    firstLine;
     bytes;
     /** Byte offset at which each line (index 0 = first line of the input) starts. */
     lineStarts;
-    constructor(sql, 
+    sql;
     /** 1-based file line of the input's first line. */
-    firstLine) {
+    firstLine;
+    constructor(sql, firstLine) {
         this.sql = sql;
         this.firstLine = firstLine;
         this.bytes = Buffer.from(sql, 'utf8');
@@ -41248,6 +41247,9 @@ function migrationError(e, ctx) {
     else if (code === QUERY_CANCELED) {
         hint = `the statement ran into statement_timeout or was cancelled; raise statement-timeout if it needs longer; ${kept}`;
     }
+    else if (code === '25001' || code === '2D000') {
+        hint = `the statement cannot run inside the migration's transaction (${code === '2D000' ? 'it commits or rolls back by itself, e.g. a procedure or DO block with COMMIT' : 'PostgreSQL refuses it in a transaction block'}): add the line \`-- db-action:tx-mode none\` to the file to run it statement by statement without a transaction; ${kept}`;
+    }
     else if (isConnectionLost(e)) {
         hint = ctx.transactional
             ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
@@ -41333,6 +41335,13 @@ function isTransactionalFile(transaction, parsed) {
     if (transaction === 'none' || parsed?.txMode === 'none')
         return false;
     return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
+/** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */
+async function ensureParsed(exe) {
+    if (!exe.needsParse || exe.parsed !== undefined)
+        return;
+    exe.parsed = await exe.parse();
+    exe.transactional = isTransactionalFile(exe.planned.migration.transaction, exe.parsed);
 }
 /** Statements of a file (parsing it when not done yet). */
 async function statementsOf(exe) {
@@ -41527,7 +41536,9 @@ function skippedControlLog(ctx, exe) {
     }
 }
 /** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
-async function runTransactional(ctx, exe, commit = true) {
+async function runTransactional(ctx, exe, commit = true, 
+/** Lock timeouts this file already hit (in a batch): they count as tries. */
+priorLockTimeouts = 0) {
     const started = Date.now();
     skippedControlLog(ctx, exe);
     if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
@@ -41536,9 +41547,14 @@ async function runTransactional(ctx, exe, commit = true) {
             hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
         });
     }
-    let tries = 0;
-    let perStatement = false;
+    let tries = priorLockTimeouts;
+    let perStatement = priorLockTimeouts > 0;
     let delay = ctx.lockRetryDelayMs;
+    if (priorLockTimeouts > 0) {
+        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+        await sleep(delay, ctx.session.signal);
+        delay *= 2;
+    }
     for (;;) {
         tries++;
         if (ctx.session.aborted)
@@ -42052,6 +42068,8 @@ class ApplySession {
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 1_000_000;
+/** Files parsed ahead while the server runs the current ones. */
+const PARSE_AHEAD = 25;
 const DEFAULTS = {
     lockTimeoutMs: 5000,
     statementTimeoutMs: 0,
@@ -42182,20 +42200,25 @@ async function apply(options) {
             setResult(resultOf(p, 'baseline'), history_historyKey(p.migration));
         for (const p of plan.run)
             setResult(resultOf(p, 'pending'), history_historyKey(p.migration));
-        // Parse up front every file that may need its statements (non-transactional statements, its own
-        // BEGIN/COMMIT, directives; see screen.ts): their syntax errors stop the run before anything runs.
-        // The others run as their raw text in one round trip and are parsed only if they fail.
+        // Files that may need their statements (non-transactional statements, their own BEGIN/COMMIT,
+        // directives; see screen.ts) are parsed before they run: up front for dry-run and verify, else while
+        // the server runs the files before them. The others run as their raw text and are parsed only if
+        // they fail.
         const exes = [];
         for (const p of plan.run) {
             const m = p.migration;
             const parse = () => parseSql(m.upSql, { file: p.file, firstLine: m.upStartLine });
-            const parsed = m.transaction === 'none' || verify || mayNeedStatements(m.upSql) ? await parse() : undefined;
             const exe = {
                 planned: p,
-                parsed,
+                parsed: undefined,
                 parse,
-                transactional: isTransactionalFile(m.transaction, parsed),
+                needsParse: mayNeedStatements(m.upSql),
+                transactional: m.transaction !== 'none',
             };
+            if (dryRun || verify) {
+                exe.parsed = await parse();
+                exe.transactional = isTransactionalFile(m.transaction, exe.parsed);
+            }
             exes.push(exe);
             setResult(resultOf(p, 'pending', { transactional: exe.transactional }), history_historyKey(m));
         }
@@ -42255,18 +42278,37 @@ async function apply(options) {
             }), history_historyKey(p.migration));
             logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
         };
+        /** Parses the next files that need it while the server is busy with the current ones. */
+        const parseAhead = async (from) => {
+            for (let k = from, n = 0; k < exes.length && n < PARSE_AHEAD; k++) {
+                const x = exes[k];
+                if (!x.needsParse || x.parsed !== undefined)
+                    continue;
+                n++;
+                await ensureParsed(x).catch(() => undefined);
+            }
+        };
+        let lastBatchError;
         for (let i = 0; i < exes.length;) {
+            lastBatchError = undefined;
             // Consecutive plain transactional files go to the server in batches (one round trip each).
             const batch = [];
             let size = 0;
-            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES && batchable(exes[j]); j++) {
+            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+                await ensureParsed(exes[j]).catch(() => undefined); // a parse error surfaces when the file runs alone
+                if (!batchable(exes[j]))
+                    break;
                 batch.push(exes[j]);
                 size += exes[j].planned.migration.upSql.length;
             }
             if (batch.length > 1) {
                 if (session.aborted)
                     throw abortError(`before ${batch[0].planned.file}`, { file: batch[0].planned.file });
-                const outcome = await runBatch(ctx, batch);
+                const running = runBatch(ctx, batch);
+                running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+                await parseAhead(i + batch.length);
+                const outcome = await running;
+                lastBatchError = outcome.error;
                 for (const c of outcome.committed)
                     applied(c.exe, { durationMs: c.durationMs });
                 i += outcome.committed.length;
@@ -42293,15 +42335,30 @@ async function apply(options) {
                 // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
             }
             const exe = exes[i];
+            // a lock timeout that stopped a batch at this file counts as its first try
+            const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
             i++;
             const p = exe.planned;
+            try {
+                await ensureParsed(exe);
+            }
+            catch (e) {
+                const scrubbed = scrubError(e, redact);
+                setResult(resultOf(p, 'failed', { error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), history_historyKey(p.migration));
+                throw scrubbed;
+            }
             const transactional = exe.transactional;
             const key = history_historyKey(p.migration);
             if (p.action === 'retry') {
                 logger.info(`${p.file}: a previous run ${p.previous?.status === 'running' ? 'was interrupted' : 'failed'}${p.previous?.error ? ` (${p.previous.error.split('\n')[0]})` : ''}; ${transactional ? 'retrying it from scratch' : 'resuming it'}`);
             }
             try {
-                applied(exe, transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe));
+                const running = transactional
+                    ? runTransactional(ctx, exe, true, priorLockTimeouts)
+                    : runNonTransactional(ctx, exe);
+                running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+                await parseAhead(i);
+                applied(exe, await running);
             }
             catch (e) {
                 const scrubbed = scrubError(e, redact);

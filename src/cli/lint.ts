@@ -68,7 +68,9 @@ export async function runLint(parsed: ParsedCommand, io: CliIo, logger: Logger, 
 export function dirFormatOption(value: string | undefined): DirFormat | 'auto' {
   if (value === undefined || value === 'auto') return 'auto';
   if ((DIR_FORMATS as readonly string[]).includes(value)) return value as DirFormat;
-  throw new DbActionError(`unknown directory format '${value}'`, { hint: `use one of: auto, ${DIR_FORMATS.join(', ')}` });
+  throw new DbActionError(`unknown directory format '${value}'`, {
+    hint: `use one of: auto, ${DIR_FORMATS.join(', ')}`,
+  });
 }
 
 function providerOption(value: string | undefined): Provider | undefined {
