@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lint } from '../../src/lint/index.js';
 import { allRules } from '../../src/lint/rules/index.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { testServerUrl } from '../helpers/pg.js';
 import { VERSION } from '../../src/version.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,6 +34,19 @@ describe('README.md', () => {
     expect(ids.length).toBeGreaterThan(3);
     const known = new Set(allRules.map((r) => r.id));
     for (const id of ids) expect(known.has(id!)).toBe(true);
+  });
+
+  it('shows exactly the findings a lint of examples/migrations reports today (else: node scripts/gen-sample.mjs)', async () => {
+    const sample = /<!-- BEGIN SAMPLE: summary -->([\s\S]*?)<!-- END SAMPLE: summary -->/.exec(readme)?.[1] ?? '';
+    const shown = [...sample.matchAll(/· `([a-z-]+)` · `([^`]+:\d+)`/g)].map((m) => `${m[2]} ${m[1]}`);
+    const report = await lint({
+      dir: join(root, 'examples', 'migrations'),
+      cwd: root,
+      latest: 2,
+      devUrl: testServerUrl(),
+      logger: new MemoryLogger(),
+    });
+    expect(shown).toEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
   });
 
   it('documents the test command that .ci/run runs', () => {

@@ -83,9 +83,18 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
 
 let skipReasonPrinted = false;
 
-/** Whether a Docker engine answers (quickly; cached). Prints why not, once per test file. */
+/**
+ * Whether a Docker engine answers (quickly; cached). Prints why not, once per test file. With
+ * DB_ACTION_TEST_DOCKER=1 (set in .github/workflows/ci.yml) Docker is required: no engine is an error, so the
+ * Docker-only tests can never be skipped silently where they are meant to run.
+ */
 export async function dockerAvailable(): Promise<boolean> {
   const status = await dockerEngineStatus();
+  if (!status.available && process.env.DB_ACTION_TEST_DOCKER === '1') {
+    throw new Error(
+      `DB_ACTION_TEST_DOCKER=1 but no Docker engine answers: ${status.reason ?? 'unknown reason'}; the Docker-only tests must run here`,
+    );
+  }
   if (!status.available && !skipReasonPrinted) {
     skipReasonPrinted = true;
     process.stderr.write(
