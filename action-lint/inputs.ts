@@ -2,6 +2,8 @@
 import * as core from '@actions/core';
 import { DbActionError } from '../src/errors.js';
 import { secretsOf } from '../src/secrets.js';
+import type { SeverityConfig } from '../src/lint/findings.js';
+import { parseSeverityOverrides } from '../src/lint/severity-config.js';
 import { CATEGORIES, DEFAULT_FAIL_ON, type Category, type Severity } from '../src/lint/types.js';
 import { DIR_FORMATS, type DirFormat } from '../src/migrations/types.js';
 
@@ -12,6 +14,7 @@ export interface LintActionInputs {
   readonly postgresVersion?: string;
   readonly base?: string;
   readonly failOn: readonly (Category | Severity)[];
+  readonly severities?: SeverityConfig;
   readonly githubToken?: string;
   readonly comment: boolean;
   readonly sarifFile?: string;
@@ -98,6 +101,7 @@ export function readInputs(): LintActionInputs {
     postgresVersion: core.getInput('postgres-version').trim() || undefined,
     base: core.getInput('base').trim() || undefined,
     failOn: parseFailOn(core.getInput('fail-on')),
+    severities: parseSeverityOverrides([core.getInput('severity')], 'input severity'),
     githubToken: token,
     comment: parseOnOff('comment', core.getInput('comment'), true),
     sarifFile: core.getInput('sarif-file').trim() || undefined,

@@ -132,6 +132,7 @@ export async function run(): Promise<void> {
       devUrl: inputs.devUrl,
       postgresVersion: inputs.postgresVersion,
       failOn: inputs.failOn,
+      severities: inputs.severities,
       logger,
       signal: abort.signal,
     });

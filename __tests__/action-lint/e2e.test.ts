@@ -146,6 +146,7 @@ describe('lint action bundle, run like the GitHub runner', () => {
       'github-token': 'ghs_faketoken123456',
       comment: 'on',
       'sarif-file': '',
+      severity: '',
       ...inputs,
     };
     const env: Record<string, string> = {
@@ -449,6 +450,30 @@ describe('lint action bundle, run like the GitHub runner', () => {
       /^::error title=db-action%3A destructive \(drop-column\),file=db\/migrations\/2_changes\.sql,line=1,endLine=1::/m,
     );
     expect(r.summary).toContain('db-action lint: check failed');
+  });
+
+  it('severity: drop-column=off removes the finding and the check passes; a typo fails with the real name', async () => {
+    const off = await runAction(
+      shallow,
+      { dir: 'db/migrations', 'dev-url': devUrl, comment: 'off', severity: 'drop-column=off\ntable-rewrite=error' },
+      prEvent(),
+    );
+    expect(off.code).toBe(0);
+    expect(off.stdout).not.toMatch(/drop-column/);
+    expect(JSON.parse(off.outputs['report-json'] ?? '{}').findings.map((f: { rule: string }) => f.rule)).not.toContain(
+      'drop-column',
+    );
+    const typo = await runAction(
+      shallow,
+      { dir: 'db/migrations', 'dev-url': devUrl, comment: 'off', severity: 'drop-colum=off' },
+      prEvent(),
+    );
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toMatch(
+      /^::error title=db-action lint.*input severity: 'drop-colum' is neither a rule nor a category/m,
+    );
+    expect(typo.stdout).toContain("did you mean 'drop-column'");
+    expectNoPassword(typo);
   });
 
   it('a user error fails the step with a clean message, no stack trace', async () => {

@@ -266,6 +266,13 @@ describe('lint: which migrations are new', () => {
     expect(nan.err).toContain("--latest must be a whole number, got 'two'");
   });
 
+  it('a misspelt --severity rule is an error that names the real one (not silently ignored)', async () => {
+    const t = memoryIo(project(MIGRATIONS));
+    expectClearError(t, await main(['lint', '--latest', '1', '--severity', 'drop-colum=off'], t), 2);
+    expect(t.err).toContain("--severity: 'drop-colum' is neither a rule nor a category");
+    expect(t.err).toMatch(/hint: did you mean 'drop-column'/);
+  });
+
   it('an unknown --format names the valid ones', async () => {
     const t = memoryIo(project(MIGRATIONS));
     expectClearError(t, await main(['lint', '--latest', '1', '--format', 'xml'], t), 2);

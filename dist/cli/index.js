@@ -16014,6 +16014,70 @@ async function lint(options) {
     return finish();
 }
 
+;// CONCATENATED MODULE: ./src/lint/severity-config.js
+/**
+ * The user's severity overrides, as the CLI (`--severity`, repeatable) and the lint action (`severity` input) spell
+ * them: `<rule-or-category>=<error|warning|notice|off>`, separated by commas or newlines. A name that is neither a
+ * rule id nor a category is an error, so a typo never silently leaves a rule at its default.
+ */
+
+
+
+const LEVELS = ['error', 'warning', 'notice', 'off'];
+/** Rule ids of findings the engine itself emits (not in `allRules`): each is also its category. */
+const ENGINE_RULES = ['apply-error', 'history-modified', 'out-of-order'];
+/** Every name an override may use: rule ids and categories. */
+function severityNames() {
+    return [...new Set([...allRules.map((r) => r.id), ...ENGINE_RULES, ...CATEGORIES])].sort();
+}
+/**
+ * Parses overrides; `source` names where they came from in errors (`--severity`, `input severity`).
+ * Returns undefined when there are none.
+ */
+function parseSeverityOverrides(texts, source) {
+    const items = texts
+        .flatMap((t) => t.split(/[,\n]/))
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0 && !s.startsWith('#'));
+    if (items.length === 0)
+        return undefined;
+    const known = new Set(severityNames());
+    const out = {};
+    for (const item of items) {
+        const m = /^([a-z-]+)\s*[=:]\s*([a-z]+)$/i.exec(item);
+        const name = m?.[1]?.toLowerCase();
+        const level = m?.[2]?.toLowerCase();
+        if (!name || !level || !LEVELS.includes(level)) {
+            throw new errors_DbActionError(`${source} takes <rule-or-category>=<error|warning|notice|off>, got '${item}'`, {
+                hint: 'e.g. `table-rewrite=error, access-exclusive-lock=off`',
+            });
+        }
+        if (!known.has(name)) {
+            const near = [...known].filter((k) => k.includes(name) || name.includes(k) || editDistance(k, name) <= 2);
+            throw new errors_DbActionError(`${source}: '${name}' is neither a rule nor a category`, {
+                hint: near.length
+                    ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? (rules are listed in docs/rules.md)`
+                    : `use a rule id from docs/rules.md or a category: ${CATEGORIES.join(', ')}`,
+            });
+        }
+        out[name] = level;
+    }
+    return out;
+}
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/report/counts.js
 /**
  * Numbers every reporter shows: findings per severity and per category, which findings crossed the
@@ -16174,7 +16238,7 @@ const SARIF_VERSION = '2.1.0';
 const TOOL_NAME = 'db-action';
 const TOOL_URI = 'https://github.com/db-action/db-action';
 /** Findings the engine reports itself (not from a rule file): rule id = category name. */
-const ENGINE_RULES = [
+const sarif_log_ENGINE_RULES = [
     {
         id: 'apply-error',
         category: 'apply-error',
@@ -16239,7 +16303,7 @@ function buildSarif(report, options) {
     };
     for (const r of options.rules)
         add(r);
-    for (const r of ENGINE_RULES)
+    for (const r of sarif_log_ENGINE_RULES)
         add(r);
     // A finding whose rule is unknown still gets a descriptor, so every ruleIndex is valid.
     for (const f of report.findings)
@@ -16460,6 +16524,7 @@ function emit(io, text, output) {
 
 
 
+
 const lint_SEVERITIES = ['error', 'warning', 'notice'];
 const PROVIDERS = ['auto', 'url', 'docker', 'local', 'embedded'];
 async function runLint(parsed, io, logger, redactor) {
@@ -16489,7 +16554,7 @@ async function runLint(parsed, io, logger, redactor) {
             devProvider: providerOption(stringOption(v, 'dev-provider')),
             postgresVersion: stringOption(v, 'postgres-version'),
             failOn: parseFailOn(stringOption(v, 'fail-on')),
-            severities: parseSeverities(v.severity),
+            severities: parseSeverityOverrides(v.severity === undefined ? [] : (Array.isArray(v.severity) ? v.severity : [v.severity]).map(String), '--severity'),
             prelude: stringOption(v, 'prelude'),
             logger,
             signal: abort.signal,
@@ -16545,21 +16610,6 @@ function parseFailOn(value) {
         }
     }
     return names;
-}
-/** `--severity drop-column=warning --severity blocking-lock=off`. */
-function parseSeverities(value) {
-    if (value === undefined)
-        return undefined;
-    const items = (Array.isArray(value) ? value : [value]).flatMap((s) => s.split(',')).filter(Boolean);
-    const out = {};
-    for (const item of items) {
-        const [name, level] = item.split('=').map((s) => s.trim());
-        if (!name || !level || ![...lint_SEVERITIES, 'off'].includes(level)) {
-            throw new errors_DbActionError(`--severity takes <rule-or-category>=<error|warning|notice|off>, got '${item}'`);
-        }
-        out[name] = level;
-    }
-    return out;
 }
 function escapeData(s) {
     return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -1,6 +1,7 @@
 /** `db-action lint`: options -> core `lint()` -> a reporter -> exit code. */
 import { DbActionError } from '../errors.js';
 import { lint } from '../lint/index.js';
+import { parseSeverityOverrides } from '../lint/severity-config.js';
 import { CATEGORIES, type Category, type LintReport, type Severity } from '../lint/types.js';
 import type { Logger } from '../logger.js';
 import { DIR_FORMATS, type DirFormat } from '../migrations/types.js';
@@ -42,7 +43,10 @@ export async function runLint(parsed: ParsedCommand, io: CliIo, logger: Logger, 
       devProvider: providerOption(stringOption(v, 'dev-provider')),
       postgresVersion: stringOption(v, 'postgres-version'),
       failOn: parseFailOn(stringOption(v, 'fail-on')),
-      severities: parseSeverities(v.severity),
+      severities: parseSeverityOverrides(
+        v.severity === undefined ? [] : (Array.isArray(v.severity) ? v.severity : [v.severity]).map(String),
+        '--severity',
+      ),
       prelude: stringOption(v, 'prelude'),
       logger,
       signal: abort.signal,
@@ -95,21 +99,6 @@ export function parseFailOn(value: string | undefined): (Category | Severity)[] 
     }
   }
   return names as (Category | Severity)[];
-}
-
-/** `--severity drop-column=warning --severity blocking-lock=off`. */
-export function parseSeverities(value: unknown): Record<string, Severity | 'off'> | undefined {
-  if (value === undefined) return undefined;
-  const items = (Array.isArray(value) ? value : [value]).flatMap((s: string) => s.split(',')).filter(Boolean);
-  const out: Record<string, Severity | 'off'> = {};
-  for (const item of items) {
-    const [name, level] = item.split('=').map((s) => s.trim());
-    if (!name || !level || ![...SEVERITIES, 'off'].includes(level)) {
-      throw new DbActionError(`--severity takes <rule-or-category>=<error|warning|notice|off>, got '${item}'`);
-    }
-    out[name] = level as Severity | 'off';
-  }
-  return out;
 }
 
 function escapeData(s: string): string {
