@@ -5,7 +5,7 @@
  *
  * One query reads every user object (system schemas and objects owned by extensions excluded).
  */
-import type { CatalogChange, CatalogDiff, CatalogObject, CatalogObjectKind } from './rule.js';
+import type { CatalogChange, CatalogDiff, CatalogObject, CatalogObjectKind, CatalogRename } from './rule.js';
 
 /** The minimal client surface the tracer needs (a `pg` Client or PoolClient satisfies it). */
 export interface Queryable {
@@ -16,6 +16,11 @@ export interface CatalogEntry {
   readonly object: CatalogObject;
   /** Comparable definition (type, nullability, default, validation, enum values, …); a change of it is a CatalogChange. */
   readonly def: string;
+  /**
+   * Identity that survives renames and SET SCHEMA (`c<oid>` for relations, `a<attrelid>.<attnum>` for columns, …);
+   * a dropped and re-created object gets a new one.
+   */
+  readonly ident?: string;
 }
 
 /** A relation (table, index, view, matview, sequence) by oid, for lock attribution and rewrite detection. */
@@ -74,7 +79,7 @@ export function catalogSql(incremental: boolean): string {
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 )${incremental ? `, ${TOUCHED_CTE}` : ''}
-SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode
+SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode, 'n' || n.oid AS ident
   FROM pg_namespace n
  WHERE ${USER_NS}
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_namespace'::regclass AND ext.objid = n.oid)
@@ -97,7 +102,8 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
        END`,
        )},
        c.oid::text,
-       c.relkind::text || ':' || c.relfilenode::text
+       c.relkind::text || ':' || c.relfilenode::text,
+       'c' || c.oid
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
@@ -116,7 +122,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
          || CASE WHEN a.attgenerated <> '' THEN ' GENERATED AS ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
                  WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END`,
        )},
-       NULL, NULL
+       NULL, NULL, 'a' || a.attrelid || '.' || a.attnum
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -127,7 +133,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
 UNION ALL
 SELECT 'constraint', n.nspname || '.' || c.relname || '.' || k.conname, n.nspname || '.' || c.relname,
        ${def(`(${t('k.conrelid')} OR ${t('k.confrelid')})`, 'pg_get_constraintdef(k.oid)')},  -- ends with NOT VALID while unvalidated
-       NULL, NULL
+       NULL, NULL, 'k' || k.oid
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -142,7 +148,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
          WHEN 'r' THEN 'RANGE'
          WHEN 'm' THEN 'MULTIRANGE'
          ELSE t.typtype::text END,
-       NULL, NULL
+       NULL, NULL, 't' || t.oid
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_class tc ON tc.oid = t.typrelid
@@ -153,7 +159,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
 UNION ALL
 SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
        ${def('age(p.xmin) <= 0', `p.prokind::text || ' ' || format_type(p.prorettype, NULL) || ' ' || md5(coalesce(p.prosrc, ''))`)},
-       NULL, NULL
+       NULL, NULL, 'p' || p.oid
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE ${USER_NS}
@@ -161,13 +167,13 @@ SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proa
 UNION ALL
 SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, n.nspname || '.' || c.relname,
        ${def(t('tg.tgrelid'), `md5(pg_get_triggerdef(tg.oid)) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' ELSE '' END`)},
-       NULL, NULL
+       NULL, NULL, 'g' || tg.oid
   FROM pg_trigger tg
   JOIN pg_class c ON c.oid = tg.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT tg.tgisinternal AND ${USER_NS} AND c.relpersistence <> 't'
 UNION ALL
-SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL
+SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL, 'x' || x.oid
   FROM pg_extension x
  WHERE x.extname <> 'plpgsql'
 `;
@@ -186,6 +192,7 @@ export interface CatalogRow {
   def: string | null;
   oid: string | null;
   filenode: string | null;
+  ident?: string | null;
 }
 
 /**
@@ -198,7 +205,8 @@ export function snapshotFromRows(rows: readonly CatalogRow[], previous?: Catalog
   for (const r of rows) {
     const object: CatalogObject = r.tbl ? { kind: r.kind, name: r.name, table: r.tbl } : { kind: r.kind, name: r.name };
     const key = objectKey(r.kind, r.name);
-    objects.set(key, { object, def: r.def ?? previous?.objects.get(key)?.def ?? '' });
+    const def = r.def ?? previous?.objects.get(key)?.def ?? '';
+    objects.set(key, r.ident ? { object, def, ident: r.ident } : { object, def });
     if (r.oid && r.filenode) {
       const colon = r.filenode.indexOf(':');
       relations.set(r.oid, {
@@ -230,7 +238,28 @@ export function diffCatalog(before: CatalogSnapshot, after: CatalogSnapshot): Ca
   for (const [key, b] of before.objects) {
     if (!after.objects.has(key)) dropped.push(b.object);
   }
-  return { created, dropped, changed };
+  return { created, dropped, changed, renamed: renamedObjects(before, after, dropped) };
+}
+
+/**
+ * Dropped names whose object is still there under another name (same identity): renames, SET SCHEMA, an index that
+ * became a constraint's (`ADD CONSTRAINT … USING INDEX`), a table's columns and constraints moving with it.
+ */
+function renamedObjects(
+  before: CatalogSnapshot,
+  after: CatalogSnapshot,
+  dropped: readonly CatalogObject[],
+): CatalogRename[] {
+  if (dropped.length === 0) return [];
+  const byIdent = new Map<string, CatalogEntry>();
+  for (const e of after.objects.values()) if (e.ident) byIdent.set(e.ident, e);
+  const out: CatalogRename[] = [];
+  for (const o of dropped) {
+    const ident = before.objects.get(objectKey(o.kind, o.name))?.ident;
+    const now = ident ? byIdent.get(ident) : undefined;
+    if (now) out.push({ from: o, to: now.object });
+  }
+  return out;
 }
 
 /**

@@ -10,20 +10,38 @@ import type { CatalogDiff, CatalogObjectKind, RuleContext, StatementTrace } from
 export class ChangeTracker {
   private readonly created = new Set<string>();
   private readonly baseline: CatalogSnapshot;
+  /** Identities (oid, attnum) of the objects on the base: they follow an object through renames and SET SCHEMA. */
+  private readonly baseIdents = new Set<string>();
 
   /** `baseline`: the catalog after the base migrations, before the first new statement. */
   constructor(baseline: CatalogSnapshot) {
     this.baseline = baseline;
+    for (const e of baseline.objects.values()) if (e.ident) this.baseIdents.add(e.ident);
   }
 
-  /** Remembers what a traced statement created. */
+  /** Remembers what a traced statement created (a renamed object's new name is not a creation). */
   record(diff: CatalogDiff): void {
-    for (const o of diff.created) this.created.add(objectKey(o.kind, o.name));
+    const moved = new Set((diff.renamed ?? []).map((r) => objectKey(r.to.kind, r.to.name)));
+    for (const o of diff.created) {
+      const key = objectKey(o.kind, o.name);
+      if (!moved.has(key)) this.created.add(key);
+    }
   }
 
-  /** True if the object existed on the base and was not (re)created by the change so far. */
-  isPreexisting(kind: CatalogObjectKind, name: string): boolean {
-    return candidateKeys(kind, name).some((k) => this.baseline.objects.has(k) && !this.created.has(k));
+  /**
+   * True if the object existed on the base and was not (re)created by the change so far. `current` (the catalog just
+   * before the statement) resolves the name to its identity, so a base table renamed earlier in the change is still
+   * the base table under its new name, and a dropped and re-created one is new.
+   */
+  isPreexisting(kind: CatalogObjectKind, name: string, current?: CatalogSnapshot): boolean {
+    const keys = candidateKeys(kind, name);
+    if (current) {
+      for (const k of keys) {
+        const ident = current.objects.get(k)?.ident;
+        if (ident) return this.baseIdents.has(ident);
+      }
+    }
+    return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
   }
 
   /**
@@ -31,7 +49,12 @@ export class ChangeTracker {
    * `objectsOn`.
    */
   context(file: string, statement: Statement, trace: StatementTrace, before?: CatalogSnapshot): RuleContext {
-    const ctx: RuleContext = { file, statement, trace, isPreexisting: (kind, name) => this.isPreexisting(kind, name) };
+    const ctx: RuleContext = {
+      file,
+      statement,
+      trace,
+      isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+    };
     if (!before) return ctx;
     let byTable: Map<string, CatalogEntry[]> | undefined;
     const objectsOn = (table: string): readonly CatalogEntry[] => {

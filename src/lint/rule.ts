@@ -35,10 +35,19 @@ export interface CatalogChange {
   readonly after: string;
 }
 
+/** An object that is still there under another name (same oid / attnum). */
+export interface CatalogRename {
+  readonly from: CatalogObject;
+  readonly to: CatalogObject;
+}
+
 export interface CatalogDiff {
   readonly created: readonly CatalogObject[];
+  /** Names gone after the statement: real drops, and the old names of `renamed` objects. */
   readonly dropped: readonly CatalogObject[];
   readonly changed: readonly CatalogChange[];
+  /** Objects of `dropped` that were renamed or moved, not dropped (their new names are in `created`). */
+  readonly renamed?: readonly CatalogRename[];
 }
 
 /** What executing one statement on the dev database really did (observed before commit). */

@@ -110,8 +110,9 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
     return false;
   };
 
+  const moved = renamedInDiff(ctx);
   return (o) => {
-    if (named.has(o)) return true;
+    if (named.has(o) || moved(o)) return true;
     if (o.table && containers.has(o.table)) return true;
     if (o.kind === 'sequence' && isOwnedSequenceOf(o.name, containers)) return true;
     if (schemas.some((s) => o.name.startsWith(s))) return true;
@@ -125,6 +126,8 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
  */
 export function renamedInDiff(ctx: RuleContext): (o: CatalogObject) => boolean {
   const { created, dropped } = ctx.trace.diff;
+  // Identity (oid, attnum) from the catalog: exact. The column-set match below covers diffs without it.
+  const byIdentity = new Set((ctx.trace.diff.renamed ?? []).map((r) => `${r.from.kind}:${r.from.name}`));
   const columnsOf = (objects: readonly CatalogObject[], table: string): string =>
     objects
       .filter((o) => o.kind === 'column' && o.table === table)
@@ -137,5 +140,6 @@ export function renamedInDiff(ctx: RuleContext): (o: CatalogObject) => boolean {
     const cols = columnsOf(dropped, old.name);
     if (created.some((n) => n.kind === old.kind && columnsOf(created, n.name) === cols)) renamed.add(old.name);
   }
-  return (o) => renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
+  return (o) =>
+    byIdentity.has(`${o.kind}:${o.name}`) || renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
 }
