@@ -69,6 +69,23 @@ describe('statement nolint directives', () => {
     ]);
   });
 
+  it('a db-action:nolint trailing a statement on its last line silences that statement, not the next', async () => {
+    expect(
+      await nolintOf(
+        'ALTER TABLE users DROP COLUMN email; -- db-action:nolint drop-column\nALTER TABLE users DROP COLUMN name;',
+      ),
+    ).toEqual([[{ source: 'db-action', names: ['drop-column'], line: 1 }], []]);
+    // Also on the last line of a multi-line statement, and on the last statement of the file.
+    expect(
+      await nolintOf('SELECT 1;\nALTER TABLE t\n  DROP COLUMN c; -- db-action:nolint destructive -- archived'),
+    ).toEqual([[], [{ source: 'db-action', names: ['destructive'], line: 3 }]]);
+    // A directive on its own line below still belongs to the statement under it.
+    expect(await nolintOf('SELECT 1;\n-- db-action:nolint\nDROP TABLE a;')).toEqual([
+      [],
+      [{ source: 'db-action', names: [], line: 2 }],
+    ]);
+  });
+
   it('ignores directives inside a statement and look-alikes', async () => {
     const sql = [
       'CREATE TABLE a (', // 1

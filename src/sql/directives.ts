@@ -18,8 +18,11 @@
  * blank line, lie between them, i.e. it sits in the comment block directly above the statement (or
  * before it on its first line). A blank line breaks the attachment, as in squawk and Atlas. Squawk itself
  * only looks at the single line above the statement; we accept the whole contiguous comment block so a
- * reason comment may sit between the directive and the statement. A trailing comment on the previous
- * statement's last line counts as directly above the next statement (squawk does the same).
+ * reason comment may sit between the directive and the statement. A `db-action:nolint` that trails a statement on
+ * its last line (`DROP TABLE t; -- db-action:nolint`) belongs to THAT statement, never to the next one: the
+ * end-of-line convention of most linters, and what the writer of such a line means. The `squawk-ignore` and
+ * `atlas:nolint` spellings keep their tools' meaning there (squawk: the line above the statement, so a comment
+ * trailing the previous statement silences the next one), so existing annotations keep silencing what they did.
  */
 import type { NolintDirective } from './types.js';
 
@@ -99,6 +102,8 @@ export function attachedComments(before: readonly CommentSpan[], startLine: numb
 export interface StatementDirectiveInput {
   /** 1-based first line of the statement. */
   readonly startLine: number;
+  /** 1-based last line of the statement: a comment starting on it, after the statement, trails it. */
+  readonly endLine?: number;
   /** Comments between the previous statement (or file start) and this statement, in order. */
   readonly commentsBefore: readonly CommentSpan[];
 }
@@ -140,14 +145,25 @@ export function attachDirectives(
     }
   }
 
-  for (const s of statements) {
+  statements.forEach((s, i) => {
     const own: NolintDirective[] = [];
-    for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+    /** `trails`: the comment trails this statement (true), the previous one (false), or neither (undefined). */
+    const add = (c: CommentSpan, trails?: boolean) => {
       for (const d of parseDirectives(c)) {
-        if (d.kind === 'nolint') own.push({ source: d.source, names: d.names, line: d.line });
+        if (d.kind !== 'nolint') continue;
+        if (trails !== undefined && trails !== (d.source === 'db-action')) continue;
+        own.push({ source: d.source, names: d.names, line: d.line });
       }
+    };
+    const previousEnd = statements[i - 1]?.endLine;
+    for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+      add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+    }
+    if (s.endLine !== undefined) {
+      const after = statements[i + 1]?.commentsBefore ?? trailing;
+      for (const c of after) if (c.startLine === s.endLine) add(c, true);
     }
     perStatement.push([...fileLevel, ...own]);
-  }
+  });
   return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
 }

@@ -107,8 +107,9 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
   }
 
   const startLines = spans.map((s) => source.lineAt(s.start));
+  const endLines = spans.map((s) => source.lineAt(s.end - 1));
   const directives = attachDirectives(
-    spans.map((_, i) => ({ startLine: startLines[i]!, commentsBefore: commentsBefore[i]! })),
+    spans.map((_, i) => ({ startLine: startLines[i]!, endLine: endLines[i]!, commentsBefore: commentsBefore[i]! })),
     trailing,
   );
 
@@ -116,7 +117,7 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
     index: i,
     text: source.slice(s.start, s.end),
     startLine: startLines[i]!,
-    endLine: source.lineAt(s.end - 1),
+    endLine: endLines[i]!,
     kind: nodeKind(s.ast),
     ast: s.ast,
     transactional: isTransactional(s.ast),
