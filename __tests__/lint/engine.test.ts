@@ -373,28 +373,32 @@ describe('built-in rules: the safe path', () => {
 });
 
 describe('configuration', () => {
+  // Two files: statement 1 takes the AccessExclusiveLock on users too (the foreign key), and within one file's
+  // transaction a lock already held is credited to the statement that took it first.
   const DROP = {
-    'db/migrations/30_drop.sql':
-      '-- db-action:nolint blocking-lock\nALTER TABLE orders DROP COLUMN user_id CASCADE;\nALTER TABLE users DROP COLUMN email;\n',
+    'db/migrations/30_drop.sql': '-- db-action:nolint blocking-lock\nALTER TABLE orders DROP COLUMN user_id CASCADE;\n',
+    'db/migrations/31_drop.sql': 'ALTER TABLE users DROP COLUMN email;\n',
   };
 
   it('honours nolint directives by category or rule id, and bare nolint silences everything', async () => {
     const root = repo(BASE, DROP);
     const report = await run(root);
     // statement 1: the lock finding is silenced by category, the drops (column + CASCADE view) stay; statement 2: both stay
-    expect(report.findings.map((f) => `${f.line} ${f.rule}`)).toEqual([
-      '2 probe-dropped',
-      '2 probe-dropped',
-      '3 probe-dropped',
-      '3 probe-lock',
+    expect(report.findings.map((f) => `${f.file.slice(-11)}:${f.line} ${f.rule}`)).toEqual([
+      '30_drop.sql:2 probe-dropped',
+      '30_drop.sql:2 probe-dropped',
+      '31_drop.sql:1 probe-dropped',
+      '31_drop.sql:1 probe-lock',
     ]);
 
     const root2 = repo(BASE, {
-      'db/migrations/30_drop.sql':
-        '-- db-action:nolint\nALTER TABLE orders DROP COLUMN user_id CASCADE;\n-- squawk-ignore probe-dropped\nALTER TABLE users DROP COLUMN email;\n',
+      'db/migrations/30_drop.sql': '-- db-action:nolint\nALTER TABLE orders DROP COLUMN user_id CASCADE;\n',
+      'db/migrations/31_drop.sql': '-- squawk-ignore probe-dropped\nALTER TABLE users DROP COLUMN email;\n',
     });
     const report2 = await run(root2);
-    expect(report2.findings.map((f) => `${f.line} ${f.rule}`)).toEqual(['4 probe-lock']);
+    expect(report2.findings.map((f) => `${f.file.slice(-11)}:${f.line} ${f.rule}`)).toEqual([
+      '31_drop.sql:2 probe-lock',
+    ]);
   });
 
   it('fails by default on destructive findings; fail-on changes the threshold', async () => {

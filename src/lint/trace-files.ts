@@ -10,9 +10,10 @@ import type { CatalogSnapshot, Queryable } from './catalog.js';
 import { ChangeTracker } from './context.js';
 import { engineFinding, findingsFromHits, type SeverityConfig } from './findings.js';
 import { pgMessage, round, sqlPreview } from './format.js';
+import { ONE_TRANSACTION_CODES, oneTransactionHint, runsAsOneTransaction } from './one-transaction.js';
 import { parseMigrationFile } from './parse.js';
 import type { Rule, RuleContext } from './rule.js';
-import { traceStatement } from './trace.js';
+import { traceStatement, type FileTransaction } from './trace.js';
 import type { FileReport, Finding, StatementReport } from './types.js';
 
 export interface TraceFileOutcome {
@@ -40,6 +41,11 @@ export class ChangeTracer {
     this.options = options;
     this.snapshot = baseline;
     this.tracker = new ChangeTracker(baseline);
+  }
+
+  /** Ends the file's transaction after a failure (the connection may be gone: the lint is over then anyway). */
+  private async rollback(): Promise<void> {
+    await this.client.query('ROLLBACK').catch(() => undefined);
   }
 
   /** Runs every rule on one traced statement. A crashing rule is a bug: logged, never fatal to the run. */
@@ -105,50 +111,103 @@ export class ChangeTracer {
       return { report: report('not traced: the file does not parse'), failed: true };
     }
 
-    for (const stmt of parsed.statements) {
-      this.options.signal?.throwIfAborted();
-      const head = {
-        index: stmt.index,
-        line: stmt.startLine,
-        endLine: stmt.endLine,
-        sql: sqlPreview(stmt.text),
-        kind: stmt.kind,
-      };
-      if (stmt.transactionControl) {
+    // A transactional file runs in ONE transaction, as `db-action apply` runs it: errors that only happen there
+    // (an enum value used in the transaction that adds it, a DO block that COMMITs, deferred constraints) are seen,
+    // and what a statement leaves for the next (a temporary table ON COMMIT DROP) is there. Other files run statement
+    // by statement, each committing, as apply runs them.
+    const fileTx: FileTransaction | undefined = runsAsOneTransaction(file, parsed) ? { held: new Set() } : undefined;
+    const atFileStart = this.snapshot;
+    const fail = (line: number, endLine: number, message: string, code: string | undefined, note: string) => {
+      const f = this.applyError(
+        path,
+        line,
+        endLine,
+        message,
+        fileTx && code && ONE_TRANSACTION_CODES.has(code)
+          ? oneTransactionHint(code)
+          : 'Fix the statement; the rest of this file and later migrations were not traced.',
+      );
+      if (f) findings.push(f);
+      return { report: report(note), failed: true };
+    };
+    let open = false;
+    try {
+      if (fileTx) {
+        await this.client.query('BEGIN');
+        open = true;
+      }
+      for (const stmt of parsed.statements) {
+        this.options.signal?.throwIfAborted();
+        const head = {
+          index: stmt.index,
+          line: stmt.startLine,
+          endLine: stmt.endLine,
+          sql: sqlPreview(stmt.text),
+          kind: stmt.kind,
+        };
+        if (stmt.transactionControl) {
+          statements.push({
+            ...head,
+            durationMs: 0,
+            locks: [],
+            rewritten: [],
+            transactional: true,
+            note: fileTx
+              ? 'skipped: explicit transaction control (the file runs in one transaction, as apply runs it)'
+              : 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+          });
+          continue;
+        }
+        const before = this.snapshot;
+        const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+        this.snapshot = after;
         statements.push({
           ...head,
-          durationMs: 0,
-          locks: [],
-          rewritten: [],
-          transactional: true,
-          note: 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+          durationMs: round(trace.durationMs),
+          locks: trace.locks,
+          rewritten: trace.rewritten,
+          transactional: trace.transactional,
+          ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
         });
-        continue;
+        if (trace.error) {
+          if (open) {
+            open = false;
+            await this.rollback();
+            this.snapshot = atFileStart;
+          }
+          return fail(
+            stmt.startLine,
+            stmt.endLine,
+            `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`,
+            trace.error.code,
+            `traced up to the failing statement at line ${stmt.startLine}`,
+          );
+        }
+        findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+        this.tracker.record(trace.diff);
       }
-      const before = this.snapshot;
-      const { trace, after } = await traceStatement(this.client, stmt, before);
-      this.snapshot = after;
-      statements.push({
-        ...head,
-        durationMs: round(trace.durationMs),
-        locks: trace.locks,
-        rewritten: trace.rewritten,
-        transactional: trace.transactional,
-        ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
-      });
-      if (trace.error) {
-        const f = this.applyError(
-          path,
-          stmt.startLine,
-          stmt.endLine,
-          `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`,
-          'Fix the statement; the rest of this file and later migrations were not traced.',
-        );
-        if (f) findings.push(f);
-        return { report: report(`traced up to the failing statement at line ${stmt.startLine}`), failed: true };
+      if (open) {
+        open = false;
+        try {
+          await this.client.query('COMMIT');
+        } catch (e) {
+          await this.rollback();
+          this.snapshot = atFileStart;
+          const last = [...parsed.statements].reverse().find((s) => !s.transactionControl);
+          const line = last?.startLine ?? file.upStartLine;
+          const err = e as { message?: unknown; code?: unknown };
+          const code = typeof err.code === 'string' ? err.code : undefined;
+          return fail(
+            line,
+            last?.endLine ?? line,
+            `The file fails at COMMIT: ${pgMessage(String(err.message ?? e), code)}.`,
+            code,
+            'fails at COMMIT (deferred constraint): later migrations were not traced',
+          );
+        }
       }
-      findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
-      this.tracker.record(trace.diff);
+    } finally {
+      if (open) await this.rollback();
     }
     return { report: report(), failed: false };
   }

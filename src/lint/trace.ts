@@ -1,7 +1,11 @@
 /**
- * Tracing one statement of a new migration on the dev database: run it inside its own transaction,
- * and before COMMIT read which relation locks our backend holds, which existing tables got a new
- * relfilenode, and how the catalog changed. Then COMMIT so the next statement sees its effects.
+ * Tracing one statement of a new migration on the dev database, and before its transaction ends reading which
+ * relation locks our backend holds, which existing tables got a new relfilenode, and how the catalog changed.
+ *
+ * A statement of a transactional file runs inside the file's transaction (FileTransaction: the caller BEGINs and
+ * COMMITs, as `db-action apply` runs the file); the statement is credited with the locks the transaction did not hold
+ * before it. Otherwise (a file that runs statement by statement) it runs in a transaction of its own, committed after
+ * the observation, so the next statement sees its effects.
  *
  * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …) run
  * on their own: their locks cannot be observed, rewrites and catalog changes still are.
@@ -61,11 +65,21 @@ function failed(before: CatalogSnapshot, transactional: boolean, durationMs: num
   };
 }
 
-function locksOn(before: CatalogSnapshot, rows: readonly unknown[]): ObservedLock[] {
+/**
+ * Locks on relations that existed before the statement. `held`: (oid, mode) pairs the file's transaction held before
+ * this statement (they are not this statement's); the pairs seen now are added to it.
+ */
+function locksOn(before: CatalogSnapshot, rows: readonly unknown[], held?: Set<string>): ObservedLock[] {
   const seen = new Set<string>();
   const locks: ObservedLock[] = [];
+  const heldBefore = held ? new Set(held) : undefined;
   for (const row of rows) {
     const r = row as { oid: unknown; mode: unknown };
+    const pair = `${String(r.oid)}\u0000${String(r.mode)}`;
+    if (held) {
+      held.add(pair);
+      if (heldBefore?.has(pair)) continue;
+    }
     const rel = before.relations.get(String(r.oid));
     if (!rel) continue; // created by this statement, a system catalog, or a temp relation
     const mode = String(r.mode);
@@ -123,10 +137,12 @@ export async function traceStatement(
   client: Queryable,
   stmt: Statement,
   before: CatalogSnapshot,
+  fileTransaction?: FileTransaction,
 ): Promise<TraceResult> {
   if (stmt.transactionControl) {
     return { trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs: 0, transactional: true }, after: before };
   }
+  if (fileTransaction) return traceInFileTransaction(client, stmt, before, fileTransaction);
   if (!stmt.transactional) return traceOutsideTransaction(client, stmt, before);
 
   const started = performance.now();
@@ -154,6 +170,44 @@ export async function traceStatement(
   return {
     trace: {
       locks: locksOn(before, lockRows),
+      rewritten: rewrittenRelations(before, after),
+      diff: diffCatalog(before, after),
+      durationMs,
+      transactional: true,
+    },
+    after,
+  };
+}
+
+/**
+ * The transaction a whole file runs in, as `db-action apply` runs a transactional file: the caller BEGINs it, traces
+ * each statement inside it (no COMMIT in between, so what only fails in one transaction fails here too), and COMMITs
+ * (or rolls back) at the end. `held` accumulates the locks the transaction holds, so each statement is credited only
+ * with the locks it took itself (those taken earlier stay held until COMMIT either way).
+ */
+export interface FileTransaction {
+  readonly held: Set<string>;
+}
+
+/** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
+async function traceInFileTransaction(
+  client: Queryable,
+  stmt: Statement,
+  before: CatalogSnapshot,
+  tx: FileTransaction,
+): Promise<TraceResult> {
+  const started = performance.now();
+  try {
+    await client.query(stmt.text);
+  } catch (e) {
+    return failed(before, true, performance.now() - started, e);
+  }
+  const durationMs = performance.now() - started;
+  const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`)) as Result[];
+  const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[], before);
+  return {
+    trace: {
+      locks: locksOn(before, results[0]?.rows ?? [], tx.held),
       rewritten: rewrittenRelations(before, after),
       diff: diffCatalog(before, after),
       durationMs,

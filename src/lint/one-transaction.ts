@@ -1,0 +1,26 @@
+/**
+ * `db-action apply` runs a transactional file as ONE transaction, and lint traces it the same way (trace-files.ts).
+ * Some statements fail only there; this says which files run that way and what to do about those failures.
+ */
+import type { MigrationFile } from '../migrations/types.js';
+import type { ParsedMigration } from '../sql/types.js';
+
+/** Whether apply runs the file as one transaction (the apply runner's rule). */
+export function runsAsOneTransaction(file: MigrationFile, parsed: ParsedMigration): boolean {
+  if (file.transaction === 'none' || parsed.txMode === 'none') return false;
+  return parsed.statements.every((s) => s.transactional);
+}
+
+/**
+ * SQLSTATEs that mean "fine on its own, not inside the migration's transaction": unsafe use of an enum value added in
+ * the same transaction, a statement refused in a transaction block, a DO block or procedure that COMMITs.
+ */
+export const ONE_TRANSACTION_CODES: ReadonlySet<string> = new Set(['55P04', '25001', '2D000']);
+
+/** What to do about a failure that only happens in one transaction. */
+export function oneTransactionHint(code: string): string {
+  if (code === '55P04') {
+    return 'a new enum value cannot be used in the transaction that adds it: move ALTER TYPE … ADD VALUE into a migration of its own, before the one that uses it';
+  }
+  return 'this statement cannot run inside the migration’s transaction: put `-- db-action:tx-mode none` at the top of the file (each statement then commits on its own), or move it into a migration of its own';
+}
