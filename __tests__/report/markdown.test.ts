@@ -11,6 +11,18 @@ import { bigReport, cleanReport, sampleReport } from './fixtures.js';
 describe('formatMarkdown', () => {
   const md = formatMarkdown(sampleReport(), { blobUrl: 'https://github.com/o/r/blob/abc123', toolVersion: '9.9.9' });
 
+  it('a file that was never traced is ⏭️ in the table, not ✅, with its note', () => {
+    const clean = cleanReport();
+    const [first, second] = clean.files;
+    const md = formatMarkdown(
+      { ...clean, files: [first!, { ...second!, statements: [], note: 'not traced: x.sql failed to apply' }] },
+      {},
+    );
+    expect(md).toContain(`| ✅ \`${first!.file}\``);
+    expect(md).toContain(`| ⏭️ \`${second!.file}\``);
+    expect(md).toContain('> ℹ️ not traced: x.sql failed to apply');
+  });
+
   it('opens with a verdict a reviewer reads at a glance', () => {
     expect(md.split('\n')[0]).toBe(
       '### ❌ **db-action lint: check failed** — 3 findings (failing: 1 destructive) in 2 new migrations',

@@ -47,6 +47,19 @@ describe('formatText', () => {
     expect(out.trimEnd().split('\n').at(-1)).toBe('check passed (fail-on: destructive, apply-error, history-modified)');
   });
 
+  it('marks a file that was never traced with –, not ✓', () => {
+    const clean = cleanReport();
+    const [first, second] = clean.files;
+    const report = {
+      ...clean,
+      files: [first!, { ...second!, statements: [], note: 'not traced: db/migrations/1_x.sql failed to apply' }],
+    };
+    const lines = formatText(report, { color: false }).split('\n');
+    expect(lines.find((l) => l.includes(first!.file))).toMatch(/^✓ /);
+    expect(lines.find((l) => l.includes(second!.file))).toMatch(/^– /);
+    expect(lines).toContain('  note: not traced: db/migrations/1_x.sql failed to apply');
+  });
+
   it('has no ANSI escapes without color, and severity colours with it', () => {
     expect(formatText(sampleReport(), { color: false })).not.toMatch(ANSI);
     const coloured = formatText(sampleReport(), { color: true });

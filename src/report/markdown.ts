@@ -110,7 +110,14 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
       const statements = g.report ? String(g.report.statements.length) : '–';
       const lock = g.report ? strongestLock(g.report.statements.flatMap((s) => s.locks)) : undefined;
       const time = g.report ? formatDuration(g.report.durationMs) : '–';
-      const icon = g.findings.length === 0 ? '✅' : g.findings.some((f) => f.severity === 'error') ? '🔴' : '🟡';
+      const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+      const icon = untraced
+        ? '⏭️'
+        : g.findings.length === 0
+          ? '✅'
+          : g.findings.some((f) => f.severity === 'error')
+            ? '🔴'
+            : '🟡';
       out.push(
         `| ${icon} ${code(g.file)} | ${statements} | ${g.findings.length} | ${lock ? escapeCell(formatLock(lock)) : '–'} | ${time} |`,
       );

@@ -39,8 +39,11 @@ export function formatText(report: LintReport, options: TextOptions): string {
   for (const g of groups) {
     const meta: string[] = [];
     if (g.report) meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
-    const mark =
-      g.findings.length === 0
+    // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
+    const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+    const mark = untraced
+      ? paint('–', 'dim')
+      : g.findings.length === 0
         ? paint('✓', 'green')
         : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
     lines.push(
