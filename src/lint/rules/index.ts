@@ -25,6 +25,7 @@ import { renameView } from './rename-view.js';
 import { setNotNull } from './set-not-null.js';
 import { setSchema } from './set-schema.js';
 import { tableRewrite } from './table-rewrite.js';
+import { timezoneDependentRewrite } from './timezone-dependent-rewrite.js';
 import { truncate } from './truncate.js';
 import { vacuumFull } from './vacuum-full.js';
 import { validatedConstraint } from './validated-constraint.js';
@@ -48,6 +49,7 @@ const specific: readonly Rule[] = [
   setSchema,
   // table-rewrite
   tableRewrite,
+  timezoneDependentRewrite,
   // blocking-lock
   createIndexBlocking,
   addConstraintValidating,
