@@ -46,4 +46,22 @@ describe('set-not-null', () => {
     });
     expect(hits.map((h) => h.statement)).toEqual([1]);
   });
+
+  it('an ADD PRIMARY KEY (also USING INDEX) on nullable existing columns is their implicit SET NOT NULL', async () => {
+    const hits = await judge(setNotNull, {
+      base: 'create table t (id int, e text); create unique index t_e_idx on t (e); create table u (id int not null)',
+      change: 'alter table t add primary key (id); alter table u add primary key (id)',
+    });
+    expect(hits.map((h) => [h.statement, h.message])).toEqual([
+      [
+        0,
+        'Makes public.t.id NOT NULL implicitly (PRIMARY KEY): fails if any existing row is NULL, and scans public.t while reads and writes wait.',
+      ],
+    ]);
+    const using = await judge(setNotNull, {
+      base: 'create table t (e text); create unique index t_e_idx on t (e)',
+      change: 'alter table t add constraint t_pkey primary key using index t_e_idx',
+    });
+    expect(using.map((h) => h.message)).toEqual([expect.stringContaining('Makes public.t.e NOT NULL implicitly')]);
+  });
 });

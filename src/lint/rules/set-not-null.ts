@@ -25,6 +25,9 @@ later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking 
 optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
+\`ADD PRIMARY KEY\` (also \`… USING INDEX\`) sets its columns NOT NULL implicitly, with the same scan: a nullable
+existing column there is reported too.
+
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
 still the production rows. Tables created earlier in the same change are not reported.`,
   check(ctx) {
@@ -47,6 +50,27 @@ still the production rows. Tables created earlier in the same change are not rep
         ],
       });
     }
+    // A PRIMARY KEY (also `USING INDEX`) makes its columns NOT NULL implicitly: the same scan and the same failure.
+    const explicit = new Set(a.cmds.filter((c) => c.subtype === 'AT_SetNotNull' && c.name).map((c) => c.name));
+    for (const change of ctx.trace.diff.changed) {
+      if (change.object.kind !== 'column' || change.object.table !== table) continue;
+      const column = change.object.name.slice(table.length + 1);
+      if (explicit.has(column) || !gainsNotNull(change.before, change.after)) continue;
+      if (ctx.objectsOn?.(table).some((e) => e.object.kind === 'constraint' && provesNotNull(e.def, column))) continue;
+      hits.push({
+        message: `Makes ${table}.${column} NOT NULL implicitly (PRIMARY KEY): fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
+        suggestion: `First ADD CONSTRAINT ${ident(`${column}_not_null`)} CHECK (${ident(column)} IS NOT NULL) NOT VALID and VALIDATE it in a later migration, then ALTER COLUMN ${ident(column)} SET NOT NULL (no scan), then add the primary key.`,
+        evidence: [
+          `changed: column ${change.object.name}: ${change.before} → ${change.after}`,
+          ...lockEvidence(ctx, table),
+        ],
+      });
+    }
     return hits;
   },
 };
+
+/** The column definition went from nullable to NOT NULL. */
+function gainsNotNull(before: string, after: string): boolean {
+  return !/ NOT NULL\b/.test(before) && / NOT NULL\b/.test(after);
+}
