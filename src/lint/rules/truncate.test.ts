@@ -1,4 +1,5 @@
 import { createTestDatabase } from '../../../__tests__/helpers/pg.js';
+import { tableRewrite } from './table-rewrite.js';
 import { truncate } from './truncate.js';
 import { ruleJudge } from './testing.js';
 
@@ -39,6 +40,22 @@ describe('truncate', () => {
   it('is silent on the safe alternative (DELETE with a WHERE)', async () => {
     expect(
       await judge(truncate, { base: 'create table events (id int)', change: 'delete from events where id < 0' }),
+    ).toEqual([]);
+  });
+
+  it('a TRUNCATE in a DO block is reported from the emptied tables (not as a rewrite)', async () => {
+    const hits = await judge(truncate, {
+      base: 'create table t5 (id int); insert into t5 values (1)',
+      change: "do $$ begin execute 'truncate t5'; end $$",
+    });
+    expect(hits.map((h) => h.message)).toEqual([
+      'Empties table public.t5 (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.',
+    ]);
+    expect(
+      await judge(tableRewrite, {
+        base: 'create table t5 (id int); insert into t5 values (1)',
+        change: "do $$ begin execute 'truncate t5'; end $$",
+      }),
     ).toEqual([]);
   });
 });

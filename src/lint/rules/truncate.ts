@@ -1,7 +1,18 @@
 /** destructive: TRUNCATE of a table that existed before the change. */
-import type { Rule, RuleHit } from '../rule.js';
+import type { Rule, RuleContext, RuleHit } from '../rule.js';
 import { arr, nodeOf, rangeVar } from './ast.js';
 import { lockEvidence, preexisting, qualified, sqlQualified } from './evidence.js';
+import { DYNAMIC_KINDS } from './explained.js';
+
+/**
+ * A DO block or function call whose text says TRUNCATE and that gave existing tables a new relfilenode: the tables
+ * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
+ */
+export function truncatesDynamically(ctx: RuleContext): boolean {
+  return (
+    DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text)
+  );
+}
 
 export const truncate: Rule = {
   id: 'truncate',
@@ -13,8 +24,18 @@ referencing it; those are reported too, seen as a new relfilenode on the dev dat
 test or staging database also empties production.
 
 **Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
-the migration history. Tables created earlier in the same change are not reported.`,
+the migration history. Tables created earlier in the same change are not reported. A \`TRUNCATE\` run by dynamic SQL (in a
+\`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
   check(ctx) {
+    if (truncatesDynamically(ctx)) {
+      return ctx.trace.rewritten
+        .filter((table) => ctx.isPreexisting('table', table))
+        .map((table) => ({
+          message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
+          suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(table)} WHERE …, written in the migration itself, or run one-off cleanups outside the migrations.`,
+          evidence: [`relfilenode changed: ${table} truncated or rewritten`, ...lockEvidence(ctx, table)],
+        }));
+    }
     const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
     if (!t) return [];
     const hits: RuleHit[] = [];
