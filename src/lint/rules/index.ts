@@ -15,6 +15,7 @@ import { dropSchema } from './drop-schema.js';
 import { dropTable } from './drop-table.js';
 import { dropView } from './drop-view.js';
 import { dynamicDrop } from './dynamic-drop.js';
+import { dynamicRename } from './dynamic-rename.js';
 import { narrowingType } from './narrowing-type.js';
 import { refreshMatviewBlocking } from './refresh-matview-blocking.js';
 import { reindexBlocking } from './reindex-blocking.js';
@@ -47,6 +48,7 @@ const specific: readonly Rule[] = [
   renameView,
   renameSchema,
   setSchema,
+  dynamicRename,
   // table-rewrite
   tableRewrite,
   timezoneDependentRewrite,
