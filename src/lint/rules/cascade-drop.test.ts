@@ -81,4 +81,16 @@ describe('cascade-drop', () => {
     expect(hits.map((h) => h.evidence)).toEqual([['dropped: table public.events_2024']]);
     expect(hits[0]?.message).toContain('dropped with it as dependents, e.g. partitions');
   });
+
+  it('DROP FUNCTION … CASCADE: the column default that used the function is a victim', async () => {
+    const hits = await judge(cascadeDrop, {
+      base: `create function next_code() returns int language sql as 'select 1';
+             create table t (id int, code int default next_code())`,
+      change: 'drop function next_code() cascade',
+    });
+    expect(hits.map((h) => h.message)).toEqual([
+      'Also drops the default of column public.t.code, which `drop function next_code() cascade` does not name (CASCADE).',
+    ]);
+    expect(hits[0]?.evidence).toEqual(['changed: column public.t.code: integer DEFAULT next_code() → integer']);
+  });
 });

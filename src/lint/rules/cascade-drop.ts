@@ -22,17 +22,34 @@ the same change are not reported.`,
     if (DYNAMIC_KINDS.has(ctx.statement.kind) || ctx.trace.diff.dropped.length === 0) return [];
     const explained = explainedByStatement(ctx);
     const victims = collapseParts(ctx.trace.diff.dropped.filter((o) => !explained(o) && objectPreexisting(ctx, o)));
-    if (victims.length === 0) return [];
-    const names = victims.map((o) => `${o.kind} ${o.name}`);
+    // A DROP (FUNCTION, SEQUENCE, TYPE …) CASCADE also strips column defaults that use the dropped object.
+    const defaults = dropInfo(ctx.statement.ast)
+      ? ctx.trace.diff.changed.filter(
+          (c) =>
+            c.object.kind === 'column' &&
+            c.object.table !== undefined &&
+            ctx.isPreexisting('table', c.object.table) &&
+            / DEFAULT /.test(c.before) &&
+            !/ DEFAULT /.test(c.after),
+        )
+      : [];
+    if (victims.length === 0 && defaults.length === 0) return [];
+    const names = [
+      ...victims.map((o) => `${o.kind} ${o.name}`),
+      ...defaults.map((c) => `the default of column ${c.object.name}`),
+    ];
     const cascade =
       dropInfo(ctx.statement.ast)?.cascade === true ||
       (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
       /\bcascade\b/i.test(ctx.statement.text);
     return [
       {
-        message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
+        message: `Also drops ${names.length === 1 ? '' : `${names.length} objects: `}${listNames(names)}, which \`${short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
         suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
-        evidence: victims.map(droppedLine),
+        evidence: [
+          ...victims.map(droppedLine),
+          ...defaults.map((c) => `changed: column ${c.object.name}: ${c.before} → ${c.after}`),
+        ],
       },
     ];
   },
