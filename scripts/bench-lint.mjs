@@ -111,9 +111,11 @@ try {
 }
 
 const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
-const ratio = m.lint / m.floor;
-// The same ratio run by run (each run measures lint and its floor back to back, so machine load mostly cancels).
+// The headline is the ratio run by run (each run measures lint and its floor back to back, so machine load mostly
+// cancels), its median over the runs; the ratio of the two medians is shown beside it.
 const pairedRatio = median(results.lint.map((l, i) => l / results.floor[i]));
+const ratio = pairedRatio;
+const ratioOfMedians = m.lint / m.floor;
 const ratioOk = ratio <= TARGET_RATIO;
 const readyOk = m.ready <= TARGET_READY_MS;
 const pg = sample
@@ -128,7 +130,7 @@ const rows = [
     `db-action lint (boot + replay ${migrations.length - LATEST} base + trace ${LATEST} new + rules)`,
     secs(m.lint),
     range('lint', secs),
-    `${ratio.toFixed(2)}x floor`,
+    `${ratio.toFixed(2)}x floor (per-run median)`,
     `<= ${TARGET_RATIO}x: ${ratioOk ? 'met' : 'MISSED'}`,
   ],
   [
@@ -162,7 +164,7 @@ const table = [
 ].join('\n');
 console.log(`\n${table}\n`);
 console.log(
-  `lint total / (boot + psql replay) = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratioOk ? 'OK' : 'MISSED'}; median of per-run ratios ${pairedRatio.toFixed(2)}`,
+  `lint total / (boot + psql replay) = ${ratio.toFixed(2)} (median of the per-run ratios; target <= ${TARGET_RATIO}) ${ratioOk ? 'OK' : 'MISSED'}; ratio of the medians ${ratioOfMedians.toFixed(2)}`,
 );
 console.log(`dev DB ready = ${ms(m.ready)} (target <= ${TARGET_READY_MS} ms) ${readyOk ? 'OK' : 'MISSED'}`);
 
@@ -177,7 +179,7 @@ if (WRITE) {
     '',
     table,
     '',
-    `- lint total / (boot + psql replay): **${ratio.toFixed(2)}x** (target <= ${TARGET_RATIO}x, ${ratioOk ? 'met' : 'missed'}); median of the per-run ratios: ${pairedRatio.toFixed(2)}x.`,
+    `- lint total / (boot + psql replay): **${ratio.toFixed(2)}x**, the median of the per-run ratios (target <= ${TARGET_RATIO}x, ${ratioOk ? 'met' : 'missed'}); ratio of the medians: ${ratioOfMedians.toFixed(2)}x.`,
     `- dev database ready: **${ms(m.ready)}** (target <= ${TARGET_READY_MS} ms, ${readyOk ? 'met' : 'missed'}).`,
     '- squawk only parses the files; it does not see locks, rewrites or whether the migrations apply.',
     '',
