@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { getOctokit } from '@actions/github';
 import { MemoryLogger } from '../../src/logger.js';
 import {
+  ourComment,
   annotateFindings,
   commentMarker,
   isPermissionError,
@@ -149,5 +150,16 @@ describe('reportToGithub', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('picks our sticky comment: starting with the marker, a bot comment over a person quoting it', () => {
+    const m = '<!-- db-action:lint migrations -->';
+    const person = { id: 1, body: `see ${m} above`, user: { type: 'User' } };
+    const copied = { id: 2, body: `${m}\nold copy`, user: { type: 'User' } };
+    const bot = { id: 3, body: `${m}\nfindings`, user: { type: 'Bot' } };
+    expect(ourComment([person, copied, bot], m)?.id).toBe(3);
+    expect(ourComment([person, copied], m)?.id).toBe(2);
+    expect(ourComment([person], m)?.id).toBe(1);
+    expect(ourComment([{ id: 4, body: 'unrelated', user: { type: 'Bot' } }], m)).toBeUndefined();
   });
 });

@@ -111,7 +111,7 @@ export async function upsertStickyComment(
       issue_number: issueNumber,
       per_page: 100,
     });
-    const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(target.marker));
+    const mine = ourComment(comments, target.marker);
     if (mine) {
       const r = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
       logger.info(`Updated the pull request comment ${r.data.html_url ?? `#${mine.id}`}`);
@@ -138,6 +138,22 @@ export async function upsertStickyComment(
     );
     return { action: 'skipped', reason: 'api error' };
   }
+}
+
+/**
+ * The sticky comment among a pull request's comments: ours start with the marker; one written by a bot (the
+ * workflow's token is github-actions[bot]) wins over a person's comment that merely quotes the marker.
+ */
+export function ourComment<C extends { body?: string | null; user?: { type?: string } | null }>(
+  comments: readonly C[],
+  marker: string,
+): C | undefined {
+  const starting = comments.filter((c) => typeof c.body === 'string' && c.body.startsWith(marker));
+  return (
+    starting.find((c) => c.user?.type === 'Bot') ??
+    starting[0] ??
+    comments.find((c) => typeof c.body === 'string' && c.body.includes(marker))
+  );
 }
 
 /** Everything the lint action reports on GitHub for one report. */
