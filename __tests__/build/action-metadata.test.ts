@@ -58,6 +58,7 @@ const ACTIONS = [
       'github-token',
       'comment',
       'sarif-file',
+      'severity',
     ],
     outputs: ['findings-count', 'error-count', 'report-json'],
     defaults: {
