@@ -2,8 +2,9 @@
  * Keeping database URLs and passwords out of logs and error messages.
  *
  * `secretsOf(url)` lists every spelling of a connection string's secrets that could end up in a
- * message (the whole URL, the password raw, percent-decoded and percent-encoded); `redact` replaces
- * them with `***`. A `Redactor` collects secrets over a run and is what adapters wrap loggers with.
+ * message (the whole URL, the password and the `user:password` part raw, percent-decoded and
+ * percent-encoded); `redact` replaces them with `***`. `urlUserinfo(url)` reads the `user:password`
+ * part without a URL parser and tells when an unencoded `@`, `/`, `?` or `#` makes it ambiguous. A `Redactor` collects secrets over a run and is what adapters wrap loggers with.
  */
 import type { Logger } from './logger.js';
 
@@ -49,20 +50,66 @@ function urlPassword(url: string): string | undefined {
   return userinfo.slice(colon + 1);
 }
 
+/** The `user:password` part of a URL as the user meant it, read without a URL parser. */
+export interface UrlUserinfo {
+  /** Everything between `://` and the last `@` before the host, as written. */
+  readonly userinfo: string;
+  /** What follows the first `:` of the userinfo, as written; undefined when there is no `:`. */
+  readonly password: string | undefined;
+  /**
+   * An `@`, `/`, `?` or `#` in the userinfo is not percent-encoded: a URL parser ends the password
+   * early and reads part of it as the host (`postgres://u:pa@ss/x@db/t` connects to host `ss`).
+   */
+  readonly ambiguous: boolean;
+}
+
+/** Whether the `@` at `i` of `rest` (a URL after `://`) is inside a query value (`?application_name=me@laptop`). */
+function inQueryValue(rest: string, i: number): boolean {
+  const query = rest.indexOf('?');
+  if (query < 0 || query > i) return false;
+  const pairStart = Math.max(rest.lastIndexOf('&', i), rest.lastIndexOf('?', i));
+  return rest.slice(pairStart + 1, i).includes('=');
+}
+
+/** The userinfo of a `scheme://` URL: up to the last `@` that is not in a query value. Undefined without one. */
+export function urlUserinfo(url: string): UrlUserinfo | undefined {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return undefined;
+  const rest = url.slice(scheme[0].length);
+  let at = rest.lastIndexOf('@');
+  while (at >= 0 && inQueryValue(rest, at)) at = at > 0 ? rest.lastIndexOf('@', at - 1) : -1;
+  if (at < 0) return undefined;
+  const userinfo = rest.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  const authorityEnd = rest.search(/[/?#]/);
+  return {
+    userinfo,
+    password: colon < 0 ? undefined : userinfo.slice(colon + 1),
+    ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+  };
+}
+
 /**
  * Every secret spelling in a connection string (URL or key=value DSN): the whole string, the
- * password as written, percent-decoded and percent-encoded. Longest first, so that redacting the
- * whole URL wins over redacting only its password. The whole string counts as secret even without a
- * password (it may carry tokens in its query).
+ * password and the whole `user:password` part as written, percent-decoded and percent-encoded.
+ * Longest first, so that redacting the whole URL wins over redacting only its password. The whole
+ * string counts as secret even without a password (it may carry tokens in its query).
  */
 export function secretsOf(url: string): string[] {
   const out = new Set<string>();
   const passwords: string[] = [];
   const fromUrl = urlPassword(url);
   if (fromUrl !== undefined) passwords.push(fromUrl);
+  const info = urlUserinfo(url);
+  if (info?.password) {
+    // the whole `user:password`: with an unencoded `@` or `/`, pieces of it show up as "host" or "database"
+    passwords.push(info.password, info.userinfo);
+  }
   try {
     const parsed = new URL(url);
-    if (parsed.password) passwords.push(parsed.password);
+    // the parser's password of an ambiguous URL is only the start of the real one: redacting it would
+    // hide unrelated text (a password `pa@ss…` is read as `pa`) and protect nothing
+    if (parsed.password && !info?.ambiguous) passwords.push(parsed.password);
     const qp = parsed.searchParams.get('password');
     if (qp) passwords.push(qp);
   } catch {

@@ -197,6 +197,23 @@ describe('modes', () => {
     expect(s.migrations.map((m) => m.state)).toEqual(['baseline', 'baseline', 'applied']);
   });
 
+  it('refuses a history-table that exists but is not a db-action history table, naming it, and runs nothing', async () => {
+    await rows(db.url, 'CREATE TABLE public.a (id int)');
+    dir.write({ '1_b.sql': 'CREATE TABLE b (id int);\n' });
+    for (const mode of [{}, { dryRun: true }, { verify: true }]) {
+      const r = await apply({ ...base(), ...mode, historyTable: 'public.a' });
+      expect(r.ok).toBe(false);
+      expect(r.error?.name).toBe('DbActionError');
+      expect(r.error?.message).toMatch(/^the history table public\.a exists but is not a db-action history table/);
+      expect((r.error as { hint?: string }).hint).toMatch(/choose another history-table/);
+    }
+    const s = await status({ ...base(), historyTable: 'a' });
+    expect(s.ok).toBe(false);
+    expect(s.error?.message).toMatch(/public\.a exists but is not a db-action history table/);
+    expect(await exists(db.url, 'b')).toBe(false);
+    expect(await rows(db.url, 'SELECT count(*)::int AS n FROM public.a')).toEqual([{ n: 0 }]);
+  });
+
   it('keeps history in a configurable table', async () => {
     dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
     const r = await apply({ ...base(), historyTable: 'ops.migration_log' });
@@ -314,7 +331,7 @@ describe('execution', () => {
     expect(await exists(db.url, 'a')).toBe(true);
   });
 
-  it('locates errors without a position (constraint violations) by rerunning statement by statement', async () => {
+  it('locates errors without a position (constraint violations) at their statement, without rerunning anything', async () => {
     dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nINSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',
     });

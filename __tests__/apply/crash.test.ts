@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 import { isCancelled } from '../../src/apply/abort.js';
 import { apply } from '../../src/apply/index.js';
+import { lockKeys } from '../../src/apply/lock.js';
+import { connect } from '../../src/db/client.js';
 import { MemoryLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 import { historyRows, rows, TempDir } from './fixtures.js';
@@ -302,5 +304,117 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(2);
     expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 3 }]);
+  });
+
+  it('during the backoff between lock-timeout retries: the failure is recorded as cancelled, and the message says so', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    // two pending files: the batch's lock timeout is the first try, the backoff follows
+    dir.write({ '2_z.sql': 'ALTER TABLE a ADD COLUMN z int;\n', '3_w.sql': 'CREATE TABLE w (id int);\n' });
+    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE a IN ACCESS SHARE MODE');
+      const controller = new AbortController();
+      const logger = new MemoryLogger();
+      const warn = logger.warn.bind(logger);
+      logger.warn = (m: string) => {
+        warn(m);
+        if (/retrying in/.test(m)) setTimeout(() => controller.abort(), 100);
+      };
+      const t0 = Date.now();
+      const r = await apply({
+        ...base(),
+        logger,
+        lockTimeoutMs: 300,
+        lockRetries: 3,
+        lockRetryDelayMs: 20_000,
+        signal: controller.signal,
+      });
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(isCancelled(r.error)).toBe(true);
+      const e = r.error as Error & { file?: string; line?: number; hint?: string };
+      expect(e.message).toMatch(
+        /apply was cancelled while waiting to retry 2_z\.sql after a lock timeout \(try 1 of 3\)/,
+      );
+      expect([e.file, e.line]).toEqual(['2_z.sql', 1]);
+      expect(e.hint).toMatch(/waiting to retry after a lock timeout\); the failure is recorded/);
+      expect(r.migrations.map((m) => [m.file, m.status])).toEqual([
+        ['2_z.sql', 'failed'],
+        ['3_w.sql', 'pending'],
+      ]);
+      const h = await historyRows(db.url);
+      expect(h.map((x) => [x.key, x.status])).toEqual([
+        ['1', 'applied'],
+        ['2', 'failed'],
+      ]);
+      expect(h[1]!.error).toMatch(/cancelled while waiting to retry/);
+      expect(h[1]!.failed_statement).toBe(0);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('during the backoff in a non-transactional file: recorded as cancelled at that statement, and a rerun resumes there', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\nCREATE TABLE side (n int);\n' });
+    expect((await apply(base())).ok).toBe(true);
+    dir.write({
+      '2_z.sql': '-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nALTER TABLE a ADD COLUMN z int;\n',
+    });
+    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    let r;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE a IN ACCESS SHARE MODE');
+      const controller = new AbortController();
+      const logger = new MemoryLogger();
+      const warn = logger.warn.bind(logger);
+      logger.warn = (m: string) => {
+        warn(m);
+        if (/retrying in/.test(m)) setTimeout(() => controller.abort(), 100);
+      };
+      r = await apply({
+        ...base(),
+        logger,
+        lockTimeoutMs: 300,
+        lockRetryDelayMs: 20_000,
+        signal: controller.signal,
+      });
+    } finally {
+      await holder.end();
+    }
+    expect(isCancelled(r.error)).toBe(true);
+    expect(r.error?.message).toMatch(
+      /apply was cancelled while waiting to retry 2_z\.sql after a lock timeout \(try 1 of 3\)/,
+    );
+    expect((r.error as { line?: number }).line).toBe(3);
+    const h = (await historyRows(db.url))[1]!;
+    expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 1, 1]);
+    expect(h.error).toMatch(/cancelled while waiting to retry/);
+    const again = await apply(base());
+    expect(again.error).toBeUndefined();
+    expect(again.migrations[0]?.resumedFrom).toBe(1);
+    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 1 }]);
+  });
+
+  it('before any migration ran (waiting for the advisory lock): nothing is recorded and the hint does not claim it was', async () => {
+    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const holder = await connect(db.url, { applicationName: 'the other deploy' });
+    try {
+      const [k1, k2] = lockKeys('db_action.schema_migrations');
+      await holder.query('SELECT pg_advisory_lock($1, $2)', [k1, k2]);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const r = await apply({ ...base(), lockWaitMs: 20_000, signal: controller.signal });
+      expect(isCancelled(r.error)).toBe(true);
+      const hint = (r.error as { hint?: string }).hint ?? '';
+      expect(hint).not.toMatch(/failure recorded/);
+      expect(hint).toMatch(/nothing was run or recorded/);
+    } finally {
+      await holder.end();
+    }
+    expect(await rows(db.url, "SELECT to_regclass('db_action.schema_migrations') IS NULL AS none")).toEqual([
+      { none: true },
+    ]);
   });
 });

@@ -123,3 +123,66 @@ describe('non-transactional files', () => {
     ]);
   });
 });
+
+describe('format metadata that turns the transaction off, through the apply core', () => {
+  // Both statements are transactional as far as the parser can tell: only the format's metadata says
+  // otherwise. A DO block that COMMITs fails inside a transaction block (2D000), and each statement
+  // autocommitting gets its own transaction id.
+  const body = [
+    'CREATE TABLE log (txid bigint);',
+    'INSERT INTO log VALUES (txid_current());',
+    'DO $$ BEGIN INSERT INTO log VALUES (txid_current()); COMMIT; END $$;',
+    '',
+  ].join('\n');
+
+  async function expectAutocommitted(): Promise<void> {
+    const r = await rows<{ n: number; distinct: number }>(
+      db.url,
+      'SELECT count(*)::int AS n, count(DISTINCT txid)::int AS distinct FROM log',
+    );
+    expect(r).toEqual([{ n: 2, distinct: 2 }]);
+  }
+
+  it('dbmate `-- migrate:up transaction:false`', async () => {
+    dir.write({
+      '20240101000000_a.sql': `-- migrate:up transaction:false\n${body}\n-- migrate:down\nDROP TABLE log;\n`,
+    });
+    const r = await apply({ ...base(), format: 'dbmate' });
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => [m.status, m.transactional])).toEqual([['applied', false]]);
+    await expectAutocommitted();
+    expect((await historyRows(db.url)).map((h) => [h.status, h.statements_done])).toEqual([['applied', 3]]);
+  });
+
+  it('dbmate without the option runs the same file in one transaction (and the DO block fails there)', async () => {
+    dir.write({ '20240101000000_a.sql': `-- migrate:up\n${body}\n-- migrate:down\nDROP TABLE log;\n` });
+    const r = await apply({ ...base(), format: 'dbmate' });
+    expect(r.error?.message).toMatch(/SQLSTATE 2D000/);
+    expect((r.error as { line?: number }).line).toBe(4);
+    expect(await rows(db.url, "SELECT to_regclass('log') IS NULL AS none")).toEqual([{ none: true }]);
+  });
+
+  it('diesel `run_in_transaction = false` in metadata.toml', async () => {
+    dir.write({
+      '2024-01-01-000000_log/up.sql': body,
+      '2024-01-01-000000_log/down.sql': 'DROP TABLE log;\n',
+      '2024-01-01-000000_log/metadata.toml': '# diesel\nrun_in_transaction = false\n',
+    });
+    const r = await apply({ ...base(), format: 'diesel' });
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => [m.version, m.status, m.transactional])).toEqual([
+      ['20240101000000', 'applied', false],
+    ]);
+    await expectAutocommitted();
+  });
+
+  it('diesel `run_in_transaction = true` runs in one transaction', async () => {
+    dir.write({
+      '2024-01-01-000000_log/up.sql': body,
+      '2024-01-01-000000_log/metadata.toml': 'run_in_transaction = true\n',
+    });
+    const r = await apply({ ...base(), format: 'diesel' });
+    expect(r.error?.message).toMatch(/SQLSTATE 2D000/);
+    expect(r.migrations.map((m) => m.transactional)).toEqual([true]);
+  });
+});

@@ -19,6 +19,35 @@ describe('secretsOf', () => {
     expect(out).not.toContain('w/rd');
   });
 
+  it('a password with an unencoded @ or /: the whole user:password part and the password, never a piece the URL parser made of it', () => {
+    const url = 'postgres://deployer:pa@ssword/2024@127.0.0.1:55432/t3';
+    const s = secretsOf(url);
+    expect(s).toContain('deployer:pa@ssword/2024');
+    expect(s).toContain('pa@ssword/2024');
+    // the WHATWG parser reads password "pa" and host "ssword": neither is a secret to redact
+    expect(s).not.toContain('pa');
+    expect(redact('could not parse pa@ssword/2024 nor deployer:pa@ssword/2024', s)).toBe(
+      `could not parse ${REDACTED} nor ${REDACTED}`,
+    );
+    for (const bad of [
+      'postgres://u:Qx9@Zk/7Wv#Jm?Rt@db:5432/prod',
+      'postgres://u:12/ab@db/prod',
+      'postgres://u:12?ab@db/prod',
+      'postgres://u:ab#cd@db/prod',
+    ]) {
+      const password = bad.slice('postgres://u:'.length, bad.lastIndexOf('@'));
+      expect(secretsOf(bad)).toContain(password);
+      expect(secretsOf(bad)).toContain(`u:${password}`);
+    }
+  });
+
+  it('an @ in a query value is not part of the password', () => {
+    const url = 'postgres://app:pw1234@db/prod?application_name=me@laptop';
+    expect(secretsOf(url)).toContain('pw1234');
+    expect(secretsOf(url)).toContain('app:pw1234');
+    expect(redact('user app, application me@laptop', secretsOf(url))).toBe('user app, application me@laptop');
+  });
+
   it('has no password entry for an empty password, but still treats the URL as secret', () => {
     const url = 'postgres://app:@db/prod';
     expect(secretsOf(url)).toEqual([url]);

@@ -66,6 +66,24 @@ export function literal(value: string | number | null): string {
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[^."\s]+)`;
 
+/** The columns of a db-action history table (what `read` selects). */
+const HISTORY_COLUMNS = [
+  'key',
+  'version',
+  'name',
+  'repeatable',
+  'file',
+  'checksum',
+  'status',
+  'applied_at',
+  'execution_ms',
+  'applied_by',
+  'error',
+  'failed_statement',
+  'statements_done',
+  'done_checksum',
+] as const;
+
 function unquote(part: string): string {
   return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase();
 }
@@ -125,8 +143,30 @@ export class HistoryTable {
     return true;
   }
 
-  /** Every row, oldest first. */
+  /**
+   * Throws a DbActionError when the relation exists but is not a db-action history table (it lacks
+   * the history columns): another tool's or the application's table of that name, left untouched.
+   */
+  async assertIsHistory(client: pg.Client): Promise<void> {
+    const r = await client.query<{ name: string }>(
+      'SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped',
+      [this.qualified],
+    );
+    const have = new Set(r.rows.map((row) => row.name));
+    const missing = HISTORY_COLUMNS.filter((c) => !have.has(c));
+    if (missing.length === 0) return;
+    const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
+    throw new DbActionError(
+      `the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`,
+      {
+        hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
+      },
+    );
+  }
+
+  /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
   async read(client: pg.Client): Promise<HistoryRow[]> {
+    await this.assertIsHistory(client);
     const r = await client.query<{
       key: string;
       version: string;

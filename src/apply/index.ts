@@ -16,7 +16,7 @@ import { formatDuration } from './duration.js';
 import { appliedByDetail, historyKey, HistoryTable, type HistoryRow } from './history.js';
 import { acquireLock, lockKeys, releaseLock } from './lock.js';
 import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
-import { isConnectionLost, isLockTimeout, migrationError, scrubbedCause } from './pg-errors.js';
+import { scrubbedCause } from './pg-errors.js';
 import {
   batchable,
   ensureParsed,
@@ -24,8 +24,8 @@ import {
   runBatch,
   runNonTransactional,
   runTransactional,
-  recordFailureQuietly,
   runVerify,
+  type BatchAttempt,
   type ExecutableMigration,
   type RunnerContext,
 } from './runner.js';
@@ -299,61 +299,45 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         await ensureParsed(x).catch(() => undefined);
       }
     };
-    let lastBatchError: unknown;
+    let batchLimit = BATCH_FILES;
     for (let i = 0; i < exes.length;) {
-      lastBatchError = undefined;
       // Consecutive plain transactional files go to the server in batches (one round trip each).
       const batch: ExecutableMigration[] = [];
       let size = 0;
-      for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+      for (let j = i; j < exes.length && batch.length < batchLimit && size < BATCH_BYTES; j++) {
         await ensureParsed(exes[j]!).catch(() => undefined); // a parse error surfaces when the file runs alone
         if (!batchable(exes[j]!)) break;
         batch.push(exes[j]!);
         size += exes[j]!.planned.migration.upSql.length;
       }
+      batchLimit = BATCH_FILES;
+      // the file that stopped a batch: its try in the batch (located there) is its first try
+      let batchTry: BatchAttempt | undefined;
       if (batch.length > 1) {
-        if (session.aborted) throw abortError(`before ${batch[0]!.planned.file}`, { file: batch[0]!.planned.file });
+        const first = batch[0]!.planned.file;
+        if (session.aborted) throw abortError(`before ${first}`, { file: first }, undefined, 'nothing-ran');
         const running = runBatch(ctx, batch);
         running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
         await parseAhead(i + batch.length);
         const outcome = await running;
-        lastBatchError = outcome.error;
         for (const c of outcome.committed) applied(c.exe, { durationMs: c.durationMs });
         i += outcome.committed.length;
         if (outcome.error === undefined) continue;
-        const stopped = exes[i];
-        if (stopped && (session.lost || isConnectionLost(outcome.error))) {
-          const err = migrationError(outcome.error, { file: stopped.planned.file, transactional: true, redact });
-          setResult(
-            resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }),
-            historyKey(stopped.planned.migration),
-          );
-          throw err;
+        if (outcome.rejected !== undefined) {
+          // a syntax error in one file made the server refuse the whole batch, so nothing ran: the files
+          // before that one go again, then it runs (and fails) alone
+          batchLimit = Math.max(1, outcome.rejected);
+          continue;
         }
-        if (session.aborted && stopped) {
-          const err = abortError(`while running ${stopped.planned.file}`, { file: stopped.planned.file });
-          await recordFailureQuietly(ctx, stopped, err, {
-            failedStatement: null,
-            statementsDone: 0,
-            doneChecksum: null,
-            executionMs: 0,
-          });
-          setResult(
-            resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }),
-            historyKey(stopped.planned.migration),
-          );
-          throw err;
-        }
-        logger.debug(`a batch stopped at ${exes[i]?.planned.file}: running it on its own`);
-        // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
+        if (outcome.stopped === undefined) throw outcome.error;
+        batchTry = outcome.stopped;
       }
       const exe = exes[i]!;
-      // a lock timeout that stopped a batch at this file counts as its first try
-      const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
       i++;
       const p = exe.planned;
       try {
-        await ensureParsed(exe);
+        // a file that failed in a batch has its failure already (a parse error included): not parsed again
+        if (batchTry === undefined) await ensureParsed(exe);
       } catch (e) {
         const scrubbed = scrubError(e, redact);
         setResult(
@@ -370,9 +354,7 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         );
       }
       try {
-        const running = transactional
-          ? runTransactional(ctx, exe, true, priorLockTimeouts)
-          : runNonTransactional(ctx, exe);
+        const running = transactional ? runTransactional(ctx, exe, batchTry) : runNonTransactional(ctx, exe);
         running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
         await parseAhead(i);
         applied(exe, await running);

@@ -77,7 +77,7 @@ export async function acquireLock(
   let delay = 50;
   let announced = false;
   for (;;) {
-    if (options.signal?.aborted) throw abortError('while waiting for the migration lock');
+    if (options.signal?.aborted) throw abortError('while waiting for the migration lock', {}, undefined, 'nothing-ran');
     const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [keys[0], keys[1]]);
     if (r.rows[0]?.ok) {
       if (announced) options.logger.info(`got the migration lock after ${Date.now() - started}ms`);

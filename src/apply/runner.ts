@@ -1,16 +1,17 @@
 /**
  * Running one migration file.
  *
- * Transactional files run in ONE transaction with their history row: first as a single
- * multi-statement query (one round trip), and, when that fails without telling where, statement by
- * statement to find the failing statement's line. Statements written as BEGIN/COMMIT in the file are
- * skipped so they cannot commit our transaction early.
+ * Transactional files run in ONE transaction with their history row, as a single multi-statement
+ * query (one round trip, several files per query in a batch). A failure is located without running
+ * anything again: by the error's position when PostgreSQL gives one, else by counting the statements
+ * that completed before it (the server reports each one). Statements written as BEGIN/COMMIT in the
+ * file are skipped so they cannot commit our transaction early.
  *
  * Non-transactional files run one statement per query in autocommit, recording progress after each
  * statement so that a rerun resumes where the last run stopped.
  *
  * Lock timeouts (55P03) are retried with exponential backoff: the whole file for a transactional one,
- * the failing statement for a non-transactional one.
+ * the failing statement for a non-transactional one. Nothing else is ever run twice.
  */
 import { createHash } from 'node:crypto';
 
@@ -22,7 +23,7 @@ import { historyKey, type HistoryEntry, type HistoryTable } from './history.js';
 import { concurrentIndexTarget, indexStates, invalidIndexes, invalidIndexHint } from './invalid-index.js';
 import { isConnectionLost, isLockTimeout, migrationError, pgError } from './pg-errors.js';
 import type { PlannedMigration } from './plan.js';
-import type { ApplySession } from './session.js';
+import type { ApplySession, CountedQuery } from './session.js';
 
 export interface RunnerContext {
   readonly session: ApplySession;
@@ -94,17 +95,33 @@ function ms(n: number): string {
   return `'${Math.max(0, Math.round(n))}ms'`;
 }
 
-/** SET (LOCAL) lock_timeout and statement_timeout. */
-export function timeoutSql(ctx: Pick<RunnerContext, 'lockTimeoutMs' | 'statementTimeoutMs'>, local: boolean): string {
+type Timeouts = Pick<RunnerContext, 'lockTimeoutMs' | 'statementTimeoutMs'>;
+
+/** SET (LOCAL) lock_timeout and statement_timeout, one statement each (no `;`). */
+function timeoutStatements(ctx: Timeouts, local: boolean): string[] {
   const set = local ? 'SET LOCAL' : 'SET';
+  const out = [
+    `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)}`,
+    `${set} statement_timeout = ${ms(ctx.statementTimeoutMs)}`,
+  ];
   // In a transaction, also note when it started: now() is the start of the whole query message, shared
   // by every file of a batch; the history row's execution_ms is measured from this instead.
-  const started = local ? `SELECT set_config('db_action.started', clock_timestamp()::text, true);\n` : '';
-  return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n${started}`;
+  if (local) out.push(`SELECT set_config('db_action.started', clock_timestamp()::text, true)`);
+  return out;
+}
+
+/** Statements as one multi-statement query text. */
+function script(statements: readonly string[]): string {
+  return statements.map((st) => `${st};\n`).join('');
+}
+
+/** SET (LOCAL) lock_timeout and statement_timeout. */
+export function timeoutSql(ctx: Timeouts, local: boolean): string {
+  return script(timeoutStatements(ctx, local));
 }
 
 /** A failure located at a statement (or not). */
-class StatementFailure extends Error {
+export class StatementFailure extends Error {
   readonly original: unknown;
   readonly statement: Statement | undefined;
   /** Where in the file, when known without a statement offset (raw-text runs). */
@@ -165,6 +182,99 @@ async function rawFailure(exe: ExecutableMigration, e: unknown, prefix: string):
   return new StatementFailure(e, statement, { line, column });
 }
 
+/** Sets (or clears) the `position` of a pg error, so it reads relative to the statement it is reported at. */
+function setPosition(e: unknown, position: number | undefined): void {
+  if (typeof e === 'object' && e !== null)
+    Object.assign(e, { position: position === undefined ? undefined : String(position) });
+}
+
+/** Where a file's SQL sits in a multi-statement query, to map an error back to its statement. */
+interface SentFile {
+  readonly exe: ExecutableMigration;
+  /** UTF-16 offset of the file's SQL in the query. */
+  readonly offset: number;
+  /** Statements sent before the file's own, from where its part of the query starts (BEGIN, SETs). */
+  readonly before: number;
+  /** The statements sent with their offsets in the query; undefined when the file went as its raw text. */
+  readonly parts: readonly { readonly offset: number; readonly statement: Statement }[] | undefined;
+}
+
+/**
+ * Appends `prelude` and the file's SQL to `sql`: its statements without BEGIN/COMMIT of its own when
+ * it was parsed, else its raw text.
+ */
+function appendFile(
+  sql: string,
+  exe: ExecutableMigration,
+  prelude: readonly string[],
+): { readonly sql: string; readonly sent: SentFile } {
+  let out = sql + script(prelude);
+  const offset = out.length;
+  const before = prelude.length;
+  if (exe.parsed === undefined)
+    return { sql: `${out}${exe.planned.migration.upSql}\n;\n`, sent: { exe, offset, before, parts: undefined } };
+  const parts: { offset: number; statement: Statement }[] = [];
+  for (const st of exe.parsed.statements) {
+    if (st.transactionControl) continue;
+    parts.push({ offset: out.length, statement: st });
+    out += `${st.text}\n;\n`;
+  }
+  return { sql: out, sent: { exe, offset, before, parts } };
+}
+
+/** Appends `BEGIN; SET LOCAL …; <file>; <record>; COMMIT;` to `sql`. */
+function appendTransaction(
+  sql: string,
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  record: string,
+): { readonly sql: string; readonly sent: SentFile } {
+  const body = appendFile(sql, exe, ['BEGIN', ...timeoutStatements(ctx, true)]);
+  return { sql: `${body.sql}${record};\nCOMMIT;\n`, sent: body.sent };
+}
+
+/** The `index`-th statement sent as the failing one; none when the error came before or after them (history row, COMMIT). */
+function byCount(
+  e: unknown,
+  statements: readonly Statement[] | undefined,
+  index: number | undefined,
+): StatementFailure {
+  const statement = index === undefined || index < 0 ? undefined : statements?.[index];
+  // a position somewhere else in the query (our history row) says nothing about the statement
+  if (statement) setPosition(e, undefined);
+  return new StatementFailure(e, statement);
+}
+
+/**
+ * The failure of a file in a multi-statement query, located without running anything again: at the
+ * error's position when PostgreSQL gives one, else at the statement after the `completed` ones
+ * (statements of the query that completed, counted from where the file's part starts).
+ */
+async function locateFailure(
+  sent: SentFile,
+  sql: string,
+  e: unknown,
+  completed: number | undefined,
+): Promise<StatementFailure> {
+  const index = completed === undefined ? undefined : completed - sent.before;
+  if (sent.parts === undefined) {
+    const raw = await rawFailure(sent.exe, e, sql.slice(0, sent.offset));
+    if (raw.replacement || raw.statement || raw.at) return raw;
+    return byCount(e, sent.exe.parsed?.statements, index);
+  }
+  const pos = Number(pgError(e).position);
+  const at = Number.isInteger(pos) && pos > 0 ? locate(sent.parts, sql, pos) : undefined;
+  if (at) {
+    setPosition(e, at.position);
+    return new StatementFailure(e, at.statement);
+  }
+  return byCount(
+    e,
+    sent.parts.map((x) => x.statement),
+    index,
+  );
+}
+
 function lastCommand(result: unknown): string | undefined {
   const last = (Array.isArray(result) ? result[result.length - 1] : result) as { command?: string } | undefined;
   return last?.command;
@@ -176,77 +286,21 @@ async function rollbackQuietly(ctx: RunnerContext): Promise<void> {
 }
 
 /**
- * Runs a transactional file and its history row in one transaction. Fast: one multi-statement query
- * (the raw file text when it was not parsed, else its statements without BEGIN/COMMIT); per statement:
- * one query each, so a failure names its statement. Throws StatementFailure.
+ * One try of a transactional file: the file and its history row in one transaction, one query.
+ * Returns its failure (located, rolled back), or undefined when it committed.
  */
-async function runTransactionOnce(
-  ctx: RunnerContext,
-  exe: ExecutableMigration,
-  perStatement: boolean,
-  commit: boolean,
-): Promise<void> {
-  const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
-  const finish = commit ? 'COMMIT' : 'ROLLBACK';
-  const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
-  if (!perStatement) {
-    let sql: string;
-    let parts: { offset: number; statement: Statement }[] | undefined;
-    if (exe.parsed === undefined) {
-      sql = `${begin}${exe.planned.migration.upSql}\n;\n${record}${finish}`;
-    } else {
-      sql = begin;
-      parts = [];
-      for (const s of exe.parsed.statements) {
-        if (s.transactionControl) continue;
-        parts.push({ offset: sql.length, statement: s });
-        sql += `${s.text}\n;\n`;
-      }
-      sql += `${record}${finish}`;
-    }
-    let result: unknown;
-    try {
-      result = await ctx.session.query(sql);
-    } catch (e) {
-      if (!parts) throw await rawFailure(exe, e, begin);
-      const pos = Number(pgError(e).position);
-      const at = Number.isInteger(pos) && pos > 0 ? locate(parts, sql, pos) : undefined;
-      if (at) {
-        Object.assign(e as object, { position: String(at.position) });
-        throw new StatementFailure(e, at.statement);
-      }
-      throw new StatementFailure(e, undefined);
-    }
+async function attemptTransaction(ctx: RunnerContext, exe: ExecutableMigration): Promise<StatementFailure | undefined> {
+  const record = ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy);
+  const { sql, sent } = appendTransaction('', ctx, exe, record);
+  const q = await ctx.session.queryCounted(sql);
+  if (q.error === undefined) {
     // The file's text cannot have swallowed our COMMIT (the server parses the whole string first), but check.
-    if (lastCommand(result) !== finish)
-      throw new StatementFailure(
-        new Error(`internal: the migration's transaction did not end with ${finish}`),
-        undefined,
-      );
-    return;
+    if (lastCommand(q.result) === 'COMMIT') return undefined;
+    await rollbackQuietly(ctx);
+    return new StatementFailure(new Error("internal: the migration's transaction did not end with COMMIT"), undefined);
   }
-  let statements: readonly Statement[];
-  try {
-    statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-  } catch (e) {
-    throw new StatementFailure(e, undefined, undefined, e instanceof DbActionError ? e : undefined);
-  }
-  await ctx.session.query(begin).catch((e: unknown) => {
-    throw new StatementFailure(e, undefined);
-  });
-  for (const s of statements) {
-    if (ctx.session.aborted) throw new StatementFailure(new Error('cancelled'), s);
-    try {
-      await ctx.session.query(s.text);
-    } catch (e) {
-      throw new StatementFailure(e, s);
-    }
-  }
-  try {
-    await ctx.session.query(`${record}${finish}`);
-  } catch (e) {
-    throw new StatementFailure(e, undefined);
-  }
+  await rollbackQuietly(ctx);
+  return locateFailure(sent, sql, q.error, q.completed.length);
 }
 
 export async function recordFailureQuietly(
@@ -270,6 +324,23 @@ export async function recordFailureQuietly(
   }
 }
 
+/** Records `err` as the failure of a transactional file (nothing of it stayed applied) and returns it. */
+async function recorded(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  err: DbActionError,
+  statement: Statement | undefined,
+  started: number,
+): Promise<DbActionError> {
+  await recordFailureQuietly(ctx, exe, err, {
+    failedStatement: statement?.index ?? null,
+    statementsDone: 0,
+    doneChecksum: null,
+    executionMs: Date.now() - started,
+  });
+  return err;
+}
+
 function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
   const control = exe.parsed?.statements.filter((s) => s.transactionControl) ?? [];
   if (control.length > 0) {
@@ -281,102 +352,91 @@ function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
   }
 }
 
-/** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
+function refusePartlyApplied(exe: ExecutableMigration): void {
+  const done = exe.planned.previous?.statementsDone ?? 0;
+  if (done === 0) return;
+  throw new DbActionError(
+    `${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`,
+    {
+      file: exe.planned.file,
+      hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+    },
+  );
+}
+
+/** Whether a failed try is a lock timeout worth another try. */
+function retriesLockTimeout(ctx: RunnerContext, failure: StatementFailure, tries: number): boolean {
+  if (ctx.session.aborted || ctx.session.lost || failure.replacement) return false;
+  return isLockTimeout(failure.original) && tries < ctx.lockRetries;
+}
+
+/** The error a transactional file's last failed try ends with, recorded in the history (unless the connection is gone). */
+async function failedTransaction(
+  ctx: RunnerContext,
+  exe: ExecutableMigration,
+  failure: StatementFailure,
+  tries: number,
+  started: number,
+): Promise<DbActionError> {
+  const { file } = exe.planned;
+  const statement = failure.statement;
+  if (ctx.session.aborted) {
+    const line = failure.at?.line ?? statement?.startLine;
+    return recorded(ctx, exe, abortError(`while running ${file}`, { file, line }), statement, started);
+  }
+  const errCtx = { file, statement, at: failure.at, transactional: true, redact: ctx.redact, tries };
+  if (ctx.session.lost || isConnectionLost(failure.original)) return migrationError(failure.original, errCtx);
+  if (failure.replacement) return recorded(ctx, exe, failure.replacement, undefined, started);
+  return recorded(ctx, exe, migrationError(failure.original, errCtx), statement, started);
+}
+
+/** The first try of a file that a batch already ran: its located failure, and how long it took. */
+export interface BatchAttempt {
+  readonly failure: StatementFailure;
+  readonly elapsedMs: number;
+}
+
+/**
+ * Runs a transactional file in one transaction with its history row. A lock timeout is retried with
+ * exponential backoff, `lockRetries` tries in all; any other failure is final (it is located without
+ * a rerun) and recorded. `batchTry`: the file already failed once in a batch; that counts as its first
+ * try.
+ */
 export async function runTransactional(
   ctx: RunnerContext,
   exe: ExecutableMigration,
-  commit = true,
-  /** Lock timeouts this file already hit (in a batch): they count as tries. */
-  priorLockTimeouts = 0,
+  batchTry?: BatchAttempt,
 ): Promise<RunOutcome> {
-  const started = Date.now();
+  const started = Date.now() - (batchTry?.elapsedMs ?? 0);
+  const { file } = exe.planned;
   skippedControlLog(ctx, exe);
-  if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
-    throw new DbActionError(
-      `${exe.planned.file} was partly applied statement by statement (${exe.planned.previous.statementsDone} done) but now runs in one transaction`,
-      {
-        file: exe.planned.file,
-        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
-      },
-    );
-  }
-  let tries = priorLockTimeouts;
-  let perStatement = priorLockTimeouts > 0;
+  refusePartlyApplied(exe);
+  if (!batchTry && ctx.session.aborted) throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
+  let tries = batchTry ? 1 : 0;
+  let failure = batchTry?.failure;
   let delay = ctx.lockRetryDelayMs;
-  if (priorLockTimeouts > 0) {
-    ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+  for (;;) {
+    if (failure === undefined) {
+      tries++;
+      failure = await attemptTransaction(ctx, exe);
+      if (failure === undefined) return { durationMs: Date.now() - started, retries: tries - 1 };
+    }
+    if (!retriesLockTimeout(ctx, failure, tries)) throw await failedTransaction(ctx, exe, failure, tries, started);
+    ctx.logger.warn(`${file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
     await sleep(delay, ctx.session.signal);
     delay *= 2;
-  }
-  for (;;) {
-    tries++;
-    if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
-    try {
-      await runTransactionOnce(ctx, exe, perStatement, commit);
-      return { durationMs: Date.now() - started, retries: tries - 1 };
-    } catch (e) {
-      const failure = e instanceof StatementFailure ? e : new StatementFailure(e, undefined);
-      await rollbackQuietly(ctx);
-      const statement = failure.statement;
-      const located = { file: exe.planned.file, line: failure.at?.line ?? statement?.startLine };
-      if (ctx.session.aborted) {
-        const err = abortError(`while running ${exe.planned.file}`, located);
-        if (commit)
-          await recordFailureQuietly(ctx, exe, err, {
-            failedStatement: statement?.index ?? null,
-            statementsDone: 0,
-            doneChecksum: null,
-            executionMs: Date.now() - started,
-          });
-        throw err;
-      }
-      const errCtx = {
-        file: exe.planned.file,
-        statement,
-        at: failure.at,
-        transactional: true,
-        redact: ctx.redact,
-        tries,
-      };
-      if (ctx.session.lost || isConnectionLost(failure.original)) throw migrationError(failure.original, errCtx);
-      if (failure.replacement) {
-        if (commit)
-          await recordFailureQuietly(ctx, exe, failure.replacement, {
-            failedStatement: null,
-            statementsDone: 0,
-            doneChecksum: null,
-            executionMs: Date.now() - started,
-          });
-        throw failure.replacement;
-      }
-      if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
-        ctx.logger.warn(
-          `${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`,
-        );
-        await sleep(delay, ctx.session.signal);
-        delay *= 2;
-        perStatement = true;
-        continue;
-      }
-      if (!statement && !failure.at && !perStatement) {
-        // Run again statement by statement to find where it fails (it is a real attempt: success commits).
-        ctx.logger.debug(
-          `${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`,
-        );
-        perStatement = true;
-        tries--;
-        continue;
-      }
-      const err = migrationError(failure.original, errCtx);
-      if (commit)
-        await recordFailureQuietly(ctx, exe, err, {
-          failedStatement: statement?.index ?? null,
-          statementsDone: 0,
-          doneChecksum: null,
-          executionMs: Date.now() - started,
-        });
-      throw err;
+    if (ctx.session.aborted) {
+      const when = `while waiting to retry ${file} after a lock timeout (try ${tries} of ${ctx.lockRetries})`;
+      const line = failure.at?.line ?? failure.statement?.startLine;
+      throw await recorded(
+        ctx,
+        exe,
+        abortError(when, { file, line }, undefined, 'between-tries'),
+        failure.statement,
+        started,
+      );
     }
+    failure = undefined;
   }
 }
 
@@ -485,7 +545,8 @@ async function runStatement(
 ): Promise<number> {
   let delay = ctx.lockRetryDelayMs;
   for (let tries = 1; ; tries++) {
-    if (ctx.session.aborted) throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries);
+    // after a lock timeout's backoff, the cancel came while waiting for this try
+    if (ctx.session.aborted) throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries, tries > 1);
     try {
       await ctx.session.query(s.text);
       return tries - 1;
@@ -514,6 +575,8 @@ async function failStatement(
   e: unknown,
   started: number,
   tries: number,
+  /** Cancelled while waiting to retry after a lock timeout (not while the statement ran). */
+  waiting = false,
 ): Promise<DbActionError> {
   const located = { file: exe.planned.file, line: s.startLine };
   let extraHint: string | undefined;
@@ -530,8 +593,11 @@ async function failStatement(
       `the previous run died while running this statement; if it did complete then, record it as done: ` +
       `UPDATE ${ctx.history.qualified} SET statements_done = ${s.index + 1} WHERE key = '${historyKey(exe.planned.migration).replace(/'/g, "''")}'; and rerun`;
   }
+  const retry = `while waiting to retry ${exe.planned.file} after a lock timeout (try ${tries - 1} of ${ctx.lockRetries})`;
   const finalErr = ctx.session.aborted
-    ? abortError(`while running ${exe.planned.file}`, located, extraHint)
+    ? waiting
+      ? abortError(retry, located, extraHint, 'between-tries')
+      : abortError(`while running ${exe.planned.file}`, located, extraHint)
     : migrationError(e, {
         file: exe.planned.file,
         statement: s,
@@ -559,7 +625,7 @@ export interface VerifyOutcome {
 /**
  * Verify: every transactional file, in order, inside ONE transaction that is rolled back at the end
  * (so later files see what earlier ones created). Non-transactional files are skipped. Stops at the
- * first failure, located at its statement.
+ * first failure, located at its statement; nothing runs twice and the timeouts hold on every statement.
  */
 export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMigration[]): Promise<VerifyOutcome[]> {
   const out: VerifyOutcome[] = [];
@@ -571,46 +637,44 @@ export async function runVerify(ctx: RunnerContext, exes: readonly ExecutableMig
         out.push({ exe, status: 'skipped' });
         continue;
       }
-      if (ctx.session.aborted) throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
+      const { file } = exe.planned;
+      if (ctx.session.aborted) throw abortError(`before ${file}`, { file }, undefined, 'verify');
       const started = Date.now();
-      const statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-      await ctx.session.query(`SAVEPOINT db_action_verify;\n${timeoutSql(ctx, true)}`);
-      let failedAt: Statement | undefined;
-      let failure: unknown;
-      try {
-        await ctx.session.query(statements.map((s) => `${s.text}\n;\n`).join(''));
-      } catch (e) {
-        failure = e;
-        await ctx.session.query('ROLLBACK TO SAVEPOINT db_action_verify');
-        for (const s of statements) {
-          if (ctx.session.aborted) break;
-          try {
-            await ctx.session.query(s.text);
-          } catch (e2) {
-            failedAt = s;
-            failure = e2;
-            break;
-          }
-        }
-      }
-      if (failure !== undefined) {
-        const error = ctx.session.aborted
-          ? abortError(`while verifying ${exe.planned.file}`, { file: exe.planned.file, line: failedAt?.startLine })
-          : migrationError(failure, {
-              file: exe.planned.file,
-              statement: failedAt,
-              transactional: true,
-              redact: ctx.redact,
-            });
-        out.push({ exe, status: 'failed', durationMs: Date.now() - started, error });
-        return out;
-      }
-      out.push({ exe, status: 'verified', durationMs: Date.now() - started });
+      const error = await verifyFile(ctx, exe);
+      out.push({ exe, status: error ? 'failed' : 'verified', durationMs: Date.now() - started, error });
+      if (error) return out;
     }
     return out;
   } finally {
     await rollbackQuietly(ctx);
   }
+}
+
+/**
+ * One file of verify: `SET LOCAL` timeouts, then its statements, in one query (the SETs last until the
+ * verify transaction ends: a failure aborts it, so nothing runs after). Returns its located error.
+ */
+async function verifyFile(ctx: RunnerContext, exe: ExecutableMigration): Promise<DbActionError | undefined> {
+  await statementsOf(exe);
+  const { sql, sent } = appendFile('', exe, timeoutStatements(ctx, true));
+  const q = await ctx.session.queryCounted(sql);
+  if (q.error === undefined) return undefined;
+  const failure = await locateFailure(sent, sql, q.error, q.completed.length);
+  const { file } = exe.planned;
+  if (ctx.session.aborted) {
+    const line = failure.at?.line ?? failure.statement?.startLine;
+    return abortError(`while verifying ${file}`, { file, line }, undefined, 'verify');
+  }
+  return (
+    failure.replacement ??
+    migrationError(failure.original, {
+      file,
+      statement: failure.statement,
+      at: failure.at,
+      transactional: true,
+      redact: ctx.redact,
+    })
+  );
 }
 
 /**
@@ -633,65 +697,122 @@ export function batchable(exe: ExecutableMigration): boolean {
   return true;
 }
 
-/** The SQL a batch sends for a file: its statements when parsed, else its text. */
-function batchBody(exe: ExecutableMigration): string {
-  if (exe.parsed === undefined) return `${exe.planned.migration.upSql}\n;\n`;
-  return exe.parsed.statements
-    .filter((s) => !s.transactionControl)
-    .map((s) => `${s.text}\n;\n`)
-    .join('');
-}
-
 export interface BatchOutcome {
   /** Files of the batch that committed, in order, with their execution time. */
   readonly committed: readonly { readonly exe: ExecutableMigration; readonly durationMs: number }[];
   /** The error that stopped the batch (the file after the committed ones failed or did not run). */
   readonly error?: unknown;
+  /** The failure of the file after the committed ones, located in the batch: its first try. */
+  readonly stopped?: BatchAttempt;
+  /**
+   * The server refused the batch's text before running any of it (a syntax error): the index of the
+   * file the error is in (0 when unknown). None of the files ran.
+   */
+  readonly rejected?: number;
+}
+
+/** Index of the file of a multi-statement query that a 1-based character `position` falls in. */
+function fileAt(sent: readonly SentFile[], sql: string, position: number): number {
+  const unitOffset = [...sql].slice(0, position - 1).join('').length;
+  let found = 0;
+  sent.forEach((f, i) => {
+    if (f.offset <= unitOffset) found = i;
+  });
+  return found;
+}
+
+/** The history rows the batch's INSERT … RETURNING reported, one per file in order; undefined when they do not add up. */
+function batchMarkers(exes: readonly ExecutableMigration[], result: unknown): { db_action_ms?: number }[] | undefined {
+  const markers = (
+    Array.isArray(result)
+      ? (result as { command?: string; rows?: { db_action_key?: string; db_action_ms?: number }[] }[])
+      : []
+  )
+    .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
+    .map((r) => r.rows![0]!);
+  const keys = exes.map((e) => historyKey(e.planned.migration));
+  if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i])) return undefined;
+  return markers;
+}
+
+/** Which files of a failed batch committed, read back from the history table (on a new connection if ours died). */
+async function committedOf(
+  ctx: RunnerContext,
+  exes: readonly ExecutableMigration[],
+  e: unknown,
+): Promise<{ exe: ExecutableMigration; durationMs: number }[]> {
+  const keys = exes.map((x) => historyKey(x.planned.migration));
+  let rows: Awaited<ReturnType<HistoryTable['statusOf']>>;
+  if (ctx.session.lost || isConnectionLost(e)) {
+    // our session is gone (its transaction rolled back): what committed before is read on a new connection
+    rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
+  } else {
+    await ctx.session.settle();
+    rows = await ctx.history.statusOf(ctx.session.client, keys);
+  }
+  const committed: { exe: ExecutableMigration; durationMs: number }[] = [];
+  for (const exe of exes) {
+    const row = rows.get(historyKey(exe.planned.migration));
+    if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum) break;
+    committed.push({ exe, durationMs: row.executionMs ?? 0 });
+  }
+  return committed;
+}
+
+/**
+ * Statements of the file after the `committed` ones that completed, counted from its BEGIN: the tags
+ * after the batch's `committed`-th COMMIT (a batch holds no COMMIT but ours: BEGIN/COMMIT written in a
+ * file are left out, and a raw-text file has none). Undefined when the tags do not add up.
+ */
+function completedInStoppedFile(completed: readonly string[], committed: number): number | undefined {
+  let commits = 0;
+  let start = 0;
+  completed.forEach((tag, i) => {
+    if (tag !== 'COMMIT') return;
+    commits++;
+    start = i + 1;
+  });
+  return commits === committed ? completed.length - start : undefined;
+}
+
+/**
+ * When not even the batch's first BEGIN ran although the session is fine, the server refused the whole
+ * text (it parses all of it before running any): the index of the file holding the syntax error.
+ */
+function refusedAt(ctx: RunnerContext, q: CountedQuery, sent: readonly SentFile[], sql: string): number | undefined {
+  if (q.error === undefined || q.completed.length > 0) return undefined;
+  if (ctx.session.aborted || ctx.session.lost || isConnectionLost(q.error)) return undefined;
+  const pos = Number(pgError(q.error).position);
+  return Number.isInteger(pos) && pos > 0 ? fileAt(sent, sql, pos) : 0;
 }
 
 /**
  * Runs consecutive batchable files in ONE round trip: `BEGIN; SET LOCAL ...; <file>; <history row>;
  * COMMIT;` for each, in one multi-statement query. The server runs them in order and stops at the
  * first error, so every file still commits alone with its history row; which files committed is read
- * back from the history table when the batch fails.
+ * back from the history table when the batch fails, and the failure of the next one is located in the
+ * batch (it is not run again to find where it failed). A text the server refuses to parse runs nothing.
  */
 export async function runBatch(ctx: RunnerContext, exes: readonly ExecutableMigration[]): Promise<BatchOutcome> {
-  const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
+  const started = Date.now();
   let sql = '';
+  const sent: SentFile[] = [];
   for (const exe of exes) {
-    sql += `${begin}${batchBody(exe)}${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
+    const next = appendTransaction(sql, ctx, exe, ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy));
+    sql = next.sql;
+    sent.push(next.sent);
   }
-  try {
-    const result = await ctx.session.query(sql);
-    const markers = (
-      Array.isArray(result)
-        ? (result as { command?: string; rows?: { db_action_key?: string; db_action_ms?: number }[] }[])
-        : []
-    )
-      .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
-      .map((r) => r.rows![0]!);
-    const keys = exes.map((e) => historyKey(e.planned.migration));
-    if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i])) {
-      throw new Error('internal: a batch of migrations did not report one history row per file');
-    }
-    return { committed: exes.map((exe, i) => ({ exe, durationMs: markers[i]!.db_action_ms ?? 0 })) };
-  } catch (e) {
-    await rollbackQuietly(ctx);
-    const keys = exes.map((x) => historyKey(x.planned.migration));
-    let rows: Awaited<ReturnType<HistoryTable['statusOf']>>;
-    if (ctx.session.lost || isConnectionLost(e)) {
-      // our session is gone (its transaction rolled back): what committed before is read on a new connection
-      rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
-    } else {
-      await ctx.session.settle();
-      rows = await ctx.history.statusOf(ctx.session.client, keys);
-    }
-    const committed: { exe: ExecutableMigration; durationMs: number }[] = [];
-    for (const exe of exes) {
-      const row = rows.get(historyKey(exe.planned.migration));
-      if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum) break;
-      committed.push({ exe, durationMs: row.executionMs ?? 0 });
-    }
-    return { committed, error: e };
-  }
+  const q = await ctx.session.queryCounted(sql);
+  const rejected = refusedAt(ctx, q, sent, sql);
+  if (rejected !== undefined) return { committed: [], error: q.error, rejected };
+  const markers = q.error === undefined ? batchMarkers(exes, q.result) : undefined;
+  if (markers) return { committed: exes.map((exe, i) => ({ exe, durationMs: markers[i]!.db_action_ms ?? 0 })) };
+  const error = q.error ?? new Error('internal: a batch of migrations did not report one history row per file');
+  await rollbackQuietly(ctx);
+  const committed = await committedOf(ctx, exes, error);
+  const stoppedAt = sent[committed.length];
+  if (q.error === undefined || stoppedAt === undefined) return { committed, error };
+  const failure = await locateFailure(stoppedAt, sql, q.error, completedInStoppedFile(q.completed, committed.length));
+  const elapsedMs = Math.max(0, Date.now() - started - committed.reduce((n, c) => n + c.durationMs, 0));
+  return { committed, error, stopped: { failure, elapsedMs } };
 }

@@ -8,6 +8,16 @@ import type pg from 'pg';
 import { connect } from '../db/client.js';
 import type { Logger } from '../logger.js';
 
+/** How far a multi-statement query got. */
+export interface CountedQuery {
+  /** The result, when every statement succeeded. */
+  readonly result?: pg.QueryResult | pg.QueryResult[];
+  /** The error that stopped it. */
+  readonly error?: unknown;
+  /** Command tags (`BEGIN`, `SET`, `INSERT 0 1`, `COMMIT`, …) of the statements that completed, in order. */
+  readonly completed: readonly string[];
+}
+
 export class ApplySession {
   private inFlight = 0;
   private cancelling: Promise<void> | undefined;
@@ -78,6 +88,28 @@ export class ApplySession {
       return await this.client.query<R>(sql, params);
     } finally {
       this.inFlight--;
+    }
+  }
+
+  /**
+   * Runs a multi-statement query and counts the statements that completed before an error (the
+   * server reports each with a CommandComplete message, then stops at the first error): the failing
+   * statement is the next one, found without running anything again. Never throws.
+   */
+  async queryCounted(sql: string): Promise<CountedQuery> {
+    const completed: string[] = [];
+    const onComplete = (msg: { text?: string }): void => {
+      completed.push(msg.text ?? '');
+    };
+    const connection = this.client.connection;
+    connection.on('commandComplete', onComplete);
+    try {
+      const result = (await this.query(sql)) as pg.QueryResult | pg.QueryResult[];
+      return { result, completed };
+    } catch (error) {
+      return { error, completed };
+    } finally {
+      connection.off('commandComplete', onComplete);
     }
   }
 

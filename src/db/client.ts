@@ -7,7 +7,7 @@ import pg from 'pg';
 
 import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { redact, secretsOf } from '../secrets.js';
+import { redact, secretsOf, urlUserinfo } from '../secrets.js';
 
 export interface ConnectOptions {
   /** `application_name` shown in `pg_stat_activity`. Default `db-action`. */
@@ -48,7 +48,23 @@ export function assertPostgresUrl(url: string): URL {
       },
     );
   }
+  assertUnambiguousUserinfo(url);
   return parsed;
+}
+
+/**
+ * Throws a DbActionError when the user name or password holds an unencoded `@`, `/`, `?` or `#`: a URL
+ * parser would end the password there and read the rest of it as the host, port or database (and
+ * connect there, printing it). Nothing of the URL is echoed: all of it may be password.
+ */
+function assertUnambiguousUserinfo(url: string): void {
+  if (!urlUserinfo(url)?.ambiguous) return;
+  throw new DbActionError(
+    "the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)",
+    {
+      hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    },
+  );
 }
 
 interface PgLikeError {
