@@ -39966,11 +39966,39 @@ function urlPassword(url) {
         return undefined;
     return userinfo.slice(colon + 1);
 }
+/** Whether the `@` at `i` of `rest` (a URL after `://`) is inside a query value (`?application_name=me@laptop`). */
+function inQueryValue(rest, i) {
+    const query = rest.indexOf('?');
+    if (query < 0 || query > i)
+        return false;
+    const pairStart = Math.max(rest.lastIndexOf('&', i), rest.lastIndexOf('?', i));
+    return rest.slice(pairStart + 1, i).includes('=');
+}
+/** The userinfo of a `scheme://` URL: up to the last `@` that is not in a query value. Undefined without one. */
+function urlUserinfo(url) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+    if (!scheme)
+        return undefined;
+    const rest = url.slice(scheme[0].length);
+    let at = rest.lastIndexOf('@');
+    while (at >= 0 && inQueryValue(rest, at))
+        at = at > 0 ? rest.lastIndexOf('@', at - 1) : -1;
+    if (at < 0)
+        return undefined;
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const authorityEnd = rest.search(/[/?#]/);
+    return {
+        userinfo,
+        password: colon < 0 ? undefined : userinfo.slice(colon + 1),
+        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+    };
+}
 /**
  * Every secret spelling in a connection string (URL or key=value DSN): the whole string, the
- * password as written, percent-decoded and percent-encoded. Longest first, so that redacting the
- * whole URL wins over redacting only its password. The whole string counts as secret even without a
- * password (it may carry tokens in its query).
+ * password and the whole `user:password` part as written, percent-decoded and percent-encoded.
+ * Longest first, so that redacting the whole URL wins over redacting only its password. The whole
+ * string counts as secret even without a password (it may carry tokens in its query).
  */
 function secretsOf(url) {
     const out = new Set();
@@ -39978,9 +40006,16 @@ function secretsOf(url) {
     const fromUrl = urlPassword(url);
     if (fromUrl !== undefined)
         passwords.push(fromUrl);
+    const info = urlUserinfo(url);
+    if (info?.password) {
+        // the whole `user:password`: with an unencoded `@` or `/`, pieces of it show up as "host" or "database"
+        passwords.push(info.password, info.userinfo);
+    }
     try {
         const parsed = new URL(url);
-        if (parsed.password)
+        // the parser's password of an ambiguous URL is only the start of the real one: redacting it would
+        // hide unrelated text (a password `pa@ss…` is read as `pa`) and protect nothing
+        if (parsed.password && !info?.ambiguous)
             passwords.push(parsed.password);
         const qp = parsed.searchParams.get('password');
         if (qp)
@@ -40128,16 +40163,30 @@ function attachDirectives(statements, trailing) {
                 fileLevel.push({ source: d.source, names: d.names, line: d.line });
         }
     }
-    for (const s of statements) {
+    statements.forEach((s, i) => {
         const own = [];
-        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+        /** `trails`: the comment trails this statement (true), the previous one (false), or neither (undefined). */
+        const add = (c, trails) => {
             for (const d of parseDirectives(c)) {
-                if (d.kind === 'nolint')
-                    own.push({ source: d.source, names: d.names, line: d.line });
+                if (d.kind !== 'nolint')
+                    continue;
+                if (trails !== undefined && trails !== (d.source === 'db-action'))
+                    continue;
+                own.push({ source: d.source, names: d.names, line: d.line });
             }
+        };
+        const previousEnd = statements[i - 1]?.endLine;
+        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+        }
+        if (s.endLine !== undefined) {
+            const after = statements[i + 1]?.commentsBefore ?? trailing;
+            for (const c of after)
+                if (c.startLine === s.endLine)
+                    add(c, true);
         }
         perStatement.push([...fileLevel, ...own]);
-    }
+    });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
 }
 
@@ -40595,12 +40644,13 @@ function parseSqlSync(input, options) {
         // else: a comment inside statement j, not a directive position
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    const endLines = spans.map((s) => source.lineAt(s.end - 1));
+    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
         startLine: startLines[i],
-        endLine: source.lineAt(s.end - 1),
+        endLine: endLines[i],
         kind: nodeKind(s.ast),
         ast: s.ast,
         transactional: isTransactional(s.ast),
@@ -40685,7 +40735,20 @@ function assertPostgresUrl(url) {
             hint: 'use postgres://user:password@host:5432/dbname',
         });
     }
+    assertUnambiguousUserinfo(url);
     return parsed;
+}
+/**
+ * Throws a DbActionError when the user name or password holds an unencoded `@`, `/`, `?` or `#`: a URL
+ * parser would end the password there and read the rest of it as the host, port or database (and
+ * connect there, printing it). Nothing of the URL is echoed: all of it may be password.
+ */
+function assertUnambiguousUserinfo(url) {
+    if (!urlUserinfo(url)?.ambiguous)
+        return;
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    });
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -40805,6 +40868,23 @@ function literal(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[^."\s]+)`;
+/** The columns of a db-action history table (what `read` selects). */
+const HISTORY_COLUMNS = [
+    'key',
+    'version',
+    'name',
+    'repeatable',
+    'file',
+    'checksum',
+    'status',
+    'applied_at',
+    'execution_ms',
+    'applied_by',
+    'error',
+    'failed_statement',
+    'statements_done',
+    'done_checksum',
+];
 function unquote(part) {
     return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase();
 }
@@ -40860,8 +40940,24 @@ class history_HistoryTable {
         await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
         return true;
     }
-    /** Every row, oldest first. */
+    /**
+     * Throws a DbActionError when the relation exists but is not a db-action history table (it lacks
+     * the history columns): another tool's or the application's table of that name, left untouched.
+     */
+    async assertIsHistory(client) {
+        const r = await client.query('SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped', [this.qualified]);
+        const have = new Set(r.rows.map((row) => row.name));
+        const missing = HISTORY_COLUMNS.filter((c) => !have.has(c));
+        if (missing.length === 0)
+            return;
+        const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
+        throw new errors_DbActionError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
+            hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
+        });
+    }
+    /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
     async read(client) {
+        await this.assertIsHistory(client);
         const r = await client.query(`SELECT * FROM ${this.qualified} ORDER BY applied_at, key`);
         return r.rows.map((row) => ({
             key: row.key,
@@ -40955,10 +41051,16 @@ WHERE key = ${literal(history_historyKey(entry))}`;
 class ApplyCancelledError extends errors_DbActionError {
     cancelled = true;
 }
-function abortError(when, location = {}, extraHint) {
+const ABORT_HINTS = {
+    recorded: 'the running statement was cancelled and the failure recorded; rerun apply to continue',
+    'between-tries': 'no statement was running (it was waiting to retry after a lock timeout); the failure is recorded; rerun apply to continue',
+    'nothing-ran': 'no migration had started: nothing was run or recorded; rerun apply to continue',
+    verify: 'verify rolled everything back and recorded nothing; rerun it to finish',
+};
+function abortError(when, location = {}, extraHint, outcome = 'recorded') {
     return new ApplyCancelledError(`apply was cancelled ${when}`, {
         ...location,
-        hint: `${extraHint ? `${extraHint}; ` : ''}the running statement was cancelled and the failure recorded; rerun apply to continue`,
+        hint: `${extraHint ? `${extraHint}; ` : ''}${ABORT_HINTS[outcome]}`,
     });
 }
 function isCancelled(e) {
@@ -41027,7 +41129,7 @@ async function acquireLock(client, keys, options) {
     let announced = false;
     for (;;) {
         if (options.signal?.aborted)
-            throw abortError('while waiting for the migration lock');
+            throw abortError('while waiting for the migration lock', {}, undefined, 'nothing-ran');
         const r = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [keys[0], keys[1]]);
         if (r.rows[0]?.ok) {
             if (announced)
@@ -41313,16 +41415,17 @@ function invalidIndexHint(indexes) {
 /**
  * Running one migration file.
  *
- * Transactional files run in ONE transaction with their history row: first as a single
- * multi-statement query (one round trip), and, when that fails without telling where, statement by
- * statement to find the failing statement's line. Statements written as BEGIN/COMMIT in the file are
- * skipped so they cannot commit our transaction early.
+ * Transactional files run in ONE transaction with their history row, as a single multi-statement
+ * query (one round trip, several files per query in a batch). A failure is located without running
+ * anything again: by the error's position when PostgreSQL gives one, else by counting the statements
+ * that completed before it (the server reports each one). Statements written as BEGIN/COMMIT in the
+ * file are skipped so they cannot commit our transaction early.
  *
  * Non-transactional files run one statement per query in autocommit, recording progress after each
  * statement so that a rerun resumes where the last run stopped.
  *
  * Lock timeouts (55P03) are retried with exponential backoff: the whole file for a transactional one,
- * the failing statement for a non-transactional one.
+ * the failing statement for a non-transactional one. Nothing else is ever run twice.
  */
 
 
@@ -41365,13 +41468,26 @@ function entryOf(p) {
 function ms(n) {
     return `'${Math.max(0, Math.round(n))}ms'`;
 }
-/** SET (LOCAL) lock_timeout and statement_timeout. */
-function timeoutSql(ctx, local) {
+/** SET (LOCAL) lock_timeout and statement_timeout, one statement each (no `;`). */
+function timeoutStatements(ctx, local) {
     const set = local ? 'SET LOCAL' : 'SET';
+    const out = [
+        `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)}`,
+        `${set} statement_timeout = ${ms(ctx.statementTimeoutMs)}`,
+    ];
     // In a transaction, also note when it started: now() is the start of the whole query message, shared
     // by every file of a batch; the history row's execution_ms is measured from this instead.
-    const started = local ? `SELECT set_config('db_action.started', clock_timestamp()::text, true);\n` : '';
-    return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n${started}`;
+    if (local)
+        out.push(`SELECT set_config('db_action.started', clock_timestamp()::text, true)`);
+    return out;
+}
+/** Statements as one multi-statement query text. */
+function script(statements) {
+    return statements.map((st) => `${st};\n`).join('');
+}
+/** SET (LOCAL) lock_timeout and statement_timeout. */
+function timeoutSql(ctx, local) {
+    return script(timeoutStatements(ctx, local));
 }
 /** A failure located at a statement (or not). */
 class StatementFailure extends Error {
@@ -41430,6 +41546,64 @@ async function rawFailure(exe, e, prefix) {
     const statement = parsed?.statements.find((st) => st.startLine <= line && line <= st.endLine);
     return new StatementFailure(e, statement, { line, column });
 }
+/** Sets (or clears) the `position` of a pg error, so it reads relative to the statement it is reported at. */
+function setPosition(e, position) {
+    if (typeof e === 'object' && e !== null)
+        Object.assign(e, { position: position === undefined ? undefined : String(position) });
+}
+/**
+ * Appends `prelude` and the file's SQL to `sql`: its statements without BEGIN/COMMIT of its own when
+ * it was parsed, else its raw text.
+ */
+function runner_appendFile(sql, exe, prelude) {
+    let out = sql + script(prelude);
+    const offset = out.length;
+    const before = prelude.length;
+    if (exe.parsed === undefined)
+        return { sql: `${out}${exe.planned.migration.upSql}\n;\n`, sent: { exe, offset, before, parts: undefined } };
+    const parts = [];
+    for (const st of exe.parsed.statements) {
+        if (st.transactionControl)
+            continue;
+        parts.push({ offset: out.length, statement: st });
+        out += `${st.text}\n;\n`;
+    }
+    return { sql: out, sent: { exe, offset, before, parts } };
+}
+/** Appends `BEGIN; SET LOCAL …; <file>; <record>; COMMIT;` to `sql`. */
+function appendTransaction(sql, ctx, exe, record) {
+    const body = runner_appendFile(sql, exe, ['BEGIN', ...timeoutStatements(ctx, true)]);
+    return { sql: `${body.sql}${record};\nCOMMIT;\n`, sent: body.sent };
+}
+/** The `index`-th statement sent as the failing one; none when the error came before or after them (history row, COMMIT). */
+function byCount(e, statements, index) {
+    const statement = index === undefined || index < 0 ? undefined : statements?.[index];
+    // a position somewhere else in the query (our history row) says nothing about the statement
+    if (statement)
+        setPosition(e, undefined);
+    return new StatementFailure(e, statement);
+}
+/**
+ * The failure of a file in a multi-statement query, located without running anything again: at the
+ * error's position when PostgreSQL gives one, else at the statement after the `completed` ones
+ * (statements of the query that completed, counted from where the file's part starts).
+ */
+async function locateFailure(sent, sql, e, completed) {
+    const index = completed === undefined ? undefined : completed - sent.before;
+    if (sent.parts === undefined) {
+        const raw = await rawFailure(sent.exe, e, sql.slice(0, sent.offset));
+        if (raw.replacement || raw.statement || raw.at)
+            return raw;
+        return byCount(e, sent.exe.parsed?.statements, index);
+    }
+    const pos = Number(pgError(e).position);
+    const at = Number.isInteger(pos) && pos > 0 ? locate(sent.parts, sql, pos) : undefined;
+    if (at) {
+        setPosition(e, at.position);
+        return new StatementFailure(e, at.statement);
+    }
+    return byCount(e, sent.parts.map((x) => x.statement), index);
+}
 function lastCommand(result) {
     const last = (Array.isArray(result) ? result[result.length - 1] : result);
     return last?.command;
@@ -41440,77 +41614,22 @@ async function rollbackQuietly(ctx) {
     await ctx.session.client.query('ROLLBACK').catch(() => undefined);
 }
 /**
- * Runs a transactional file and its history row in one transaction. Fast: one multi-statement query
- * (the raw file text when it was not parsed, else its statements without BEGIN/COMMIT); per statement:
- * one query each, so a failure names its statement. Throws StatementFailure.
+ * One try of a transactional file: the file and its history row in one transaction, one query.
+ * Returns its failure (located, rolled back), or undefined when it committed.
  */
-async function runTransactionOnce(ctx, exe, perStatement, commit) {
-    const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
-    const finish = commit ? 'COMMIT' : 'ROLLBACK';
-    const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
-    if (!perStatement) {
-        let sql;
-        let parts;
-        if (exe.parsed === undefined) {
-            sql = `${begin}${exe.planned.migration.upSql}\n;\n${record}${finish}`;
-        }
-        else {
-            sql = begin;
-            parts = [];
-            for (const s of exe.parsed.statements) {
-                if (s.transactionControl)
-                    continue;
-                parts.push({ offset: sql.length, statement: s });
-                sql += `${s.text}\n;\n`;
-            }
-            sql += `${record}${finish}`;
-        }
-        let result;
-        try {
-            result = await ctx.session.query(sql);
-        }
-        catch (e) {
-            if (!parts)
-                throw await rawFailure(exe, e, begin);
-            const pos = Number(pgError(e).position);
-            const at = Number.isInteger(pos) && pos > 0 ? locate(parts, sql, pos) : undefined;
-            if (at) {
-                Object.assign(e, { position: String(at.position) });
-                throw new StatementFailure(e, at.statement);
-            }
-            throw new StatementFailure(e, undefined);
-        }
+async function attemptTransaction(ctx, exe) {
+    const record = ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy);
+    const { sql, sent } = appendTransaction('', ctx, exe, record);
+    const q = await ctx.session.queryCounted(sql);
+    if (q.error === undefined) {
         // The file's text cannot have swallowed our COMMIT (the server parses the whole string first), but check.
-        if (lastCommand(result) !== finish)
-            throw new StatementFailure(new Error(`internal: the migration's transaction did not end with ${finish}`), undefined);
-        return;
+        if (lastCommand(q.result) === 'COMMIT')
+            return undefined;
+        await rollbackQuietly(ctx);
+        return new StatementFailure(new Error("internal: the migration's transaction did not end with COMMIT"), undefined);
     }
-    let statements;
-    try {
-        statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-    }
-    catch (e) {
-        throw new StatementFailure(e, undefined, undefined, e instanceof errors_DbActionError ? e : undefined);
-    }
-    await ctx.session.query(begin).catch((e) => {
-        throw new StatementFailure(e, undefined);
-    });
-    for (const s of statements) {
-        if (ctx.session.aborted)
-            throw new StatementFailure(new Error('cancelled'), s);
-        try {
-            await ctx.session.query(s.text);
-        }
-        catch (e) {
-            throw new StatementFailure(e, s);
-        }
-    }
-    try {
-        await ctx.session.query(`${record}${finish}`);
-    }
-    catch (e) {
-        throw new StatementFailure(e, undefined);
-    }
+    await rollbackQuietly(ctx);
+    return locateFailure(sent, sql, q.error, q.completed.length);
 }
 async function recordFailureQuietly(ctx, exe, error, details) {
     if (ctx.session.lost)
@@ -41527,6 +41646,16 @@ async function recordFailureQuietly(ctx, exe, error, details) {
         ctx.logger.warn(`could not record the failure of ${exe.planned.file} in ${ctx.history}: ${ctx.redact(pgError(e).message ?? String(e))}`);
     }
 }
+/** Records `err` as the failure of a transactional file (nothing of it stayed applied) and returns it. */
+async function recorded(ctx, exe, err, statement, started) {
+    await recordFailureQuietly(ctx, exe, err, {
+        failedStatement: statement?.index ?? null,
+        statementsDone: 0,
+        doneChecksum: null,
+        executionMs: Date.now() - started,
+    });
+    return err;
+}
 function skippedControlLog(ctx, exe) {
     const control = exe.parsed?.statements.filter((s) => s.transactionControl) ?? [];
     if (control.length > 0) {
@@ -41535,94 +41664,70 @@ function skippedControlLog(ctx, exe) {
             .join(', ')}); db-action runs the file in its own transaction`);
     }
 }
-/** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
-async function runTransactional(ctx, exe, commit = true, 
-/** Lock timeouts this file already hit (in a batch): they count as tries. */
-priorLockTimeouts = 0) {
-    const started = Date.now();
-    skippedControlLog(ctx, exe);
-    if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
-        throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${exe.planned.previous.statementsDone} done) but now runs in one transaction`, {
-            file: exe.planned.file,
-            hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
-        });
+function refusePartlyApplied(exe) {
+    const done = exe.planned.previous?.statementsDone ?? 0;
+    if (done === 0)
+        return;
+    throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`, {
+        file: exe.planned.file,
+        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+    });
+}
+/** Whether a failed try is a lock timeout worth another try. */
+function retriesLockTimeout(ctx, failure, tries) {
+    if (ctx.session.aborted || ctx.session.lost || failure.replacement)
+        return false;
+    return isLockTimeout(failure.original) && tries < ctx.lockRetries;
+}
+/** The error a transactional file's last failed try ends with, recorded in the history (unless the connection is gone). */
+async function failedTransaction(ctx, exe, failure, tries, started) {
+    const { file } = exe.planned;
+    const statement = failure.statement;
+    if (ctx.session.aborted) {
+        const line = failure.at?.line ?? statement?.startLine;
+        return recorded(ctx, exe, abortError(`while running ${file}`, { file, line }), statement, started);
     }
-    let tries = priorLockTimeouts;
-    let perStatement = priorLockTimeouts > 0;
+    const errCtx = { file, statement, at: failure.at, transactional: true, redact: ctx.redact, tries };
+    if (ctx.session.lost || isConnectionLost(failure.original))
+        return migrationError(failure.original, errCtx);
+    if (failure.replacement)
+        return recorded(ctx, exe, failure.replacement, undefined, started);
+    return recorded(ctx, exe, migrationError(failure.original, errCtx), statement, started);
+}
+/**
+ * Runs a transactional file in one transaction with its history row. A lock timeout is retried with
+ * exponential backoff, `lockRetries` tries in all; any other failure is final (it is located without
+ * a rerun) and recorded. `batchTry`: the file already failed once in a batch; that counts as its first
+ * try.
+ */
+async function runTransactional(ctx, exe, batchTry) {
+    const started = Date.now() - (batchTry?.elapsedMs ?? 0);
+    const { file } = exe.planned;
+    skippedControlLog(ctx, exe);
+    refusePartlyApplied(exe);
+    if (!batchTry && ctx.session.aborted)
+        throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
+    let tries = batchTry ? 1 : 0;
+    let failure = batchTry?.failure;
     let delay = ctx.lockRetryDelayMs;
-    if (priorLockTimeouts > 0) {
-        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+    for (;;) {
+        if (failure === undefined) {
+            tries++;
+            failure = await attemptTransaction(ctx, exe);
+            if (failure === undefined)
+                return { durationMs: Date.now() - started, retries: tries - 1 };
+        }
+        if (!retriesLockTimeout(ctx, failure, tries))
+            throw await failedTransaction(ctx, exe, failure, tries, started);
+        ctx.logger.warn(`${file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
         await sleep(delay, ctx.session.signal);
         delay *= 2;
-    }
-    for (;;) {
-        tries++;
-        if (ctx.session.aborted)
-            throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
-        try {
-            await runTransactionOnce(ctx, exe, perStatement, commit);
-            return { durationMs: Date.now() - started, retries: tries - 1 };
+        if (ctx.session.aborted) {
+            const when = `while waiting to retry ${file} after a lock timeout (try ${tries} of ${ctx.lockRetries})`;
+            const line = failure.at?.line ?? failure.statement?.startLine;
+            throw await recorded(ctx, exe, abortError(when, { file, line }, undefined, 'between-tries'), failure.statement, started);
         }
-        catch (e) {
-            const failure = e instanceof StatementFailure ? e : new StatementFailure(e, undefined);
-            await rollbackQuietly(ctx);
-            const statement = failure.statement;
-            const located = { file: exe.planned.file, line: failure.at?.line ?? statement?.startLine };
-            if (ctx.session.aborted) {
-                const err = abortError(`while running ${exe.planned.file}`, located);
-                if (commit)
-                    await recordFailureQuietly(ctx, exe, err, {
-                        failedStatement: statement?.index ?? null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: Date.now() - started,
-                    });
-                throw err;
-            }
-            const errCtx = {
-                file: exe.planned.file,
-                statement,
-                at: failure.at,
-                transactional: true,
-                redact: ctx.redact,
-                tries,
-            };
-            if (ctx.session.lost || isConnectionLost(failure.original))
-                throw migrationError(failure.original, errCtx);
-            if (failure.replacement) {
-                if (commit)
-                    await recordFailureQuietly(ctx, exe, failure.replacement, {
-                        failedStatement: null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: Date.now() - started,
-                    });
-                throw failure.replacement;
-            }
-            if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
-                ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
-                await sleep(delay, ctx.session.signal);
-                delay *= 2;
-                perStatement = true;
-                continue;
-            }
-            if (!statement && !failure.at && !perStatement) {
-                // Run again statement by statement to find where it fails (it is a real attempt: success commits).
-                ctx.logger.debug(`${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`);
-                perStatement = true;
-                tries--;
-                continue;
-            }
-            const err = migrationError(failure.original, errCtx);
-            if (commit)
-                await recordFailureQuietly(ctx, exe, err, {
-                    failedStatement: statement?.index ?? null,
-                    statementsDone: 0,
-                    doneChecksum: null,
-                    executionMs: Date.now() - started,
-                });
-            throw err;
-        }
+        failure = undefined;
     }
 }
 /** Runs a non-transactional file statement by statement in autocommit, resuming a previous attempt. */
@@ -41714,8 +41819,9 @@ async function alreadyBuilt(ctx, exe, s) {
 async function runStatement(ctx, exe, s, started) {
     let delay = ctx.lockRetryDelayMs;
     for (let tries = 1;; tries++) {
+        // after a lock timeout's backoff, the cancel came while waiting for this try
         if (ctx.session.aborted)
-            throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries);
+            throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries, tries > 1);
         try {
             await ctx.session.query(s.text);
             return tries - 1;
@@ -41735,7 +41841,9 @@ async function runStatement(ctx, exe, s, started) {
         }
     }
 }
-async function failStatement(ctx, exe, s, e, started, tries) {
+async function failStatement(ctx, exe, s, e, started, tries, 
+/** Cancelled while waiting to retry after a lock timeout (not while the statement ran). */
+waiting = false) {
     const located = { file: exe.planned.file, line: s.startLine };
     let extraHint;
     const target = concurrentIndexTarget(s);
@@ -41752,8 +41860,11 @@ async function failStatement(ctx, exe, s, e, started, tries) {
             `the previous run died while running this statement; if it did complete then, record it as done: ` +
                 `UPDATE ${ctx.history.qualified} SET statements_done = ${s.index + 1} WHERE key = '${history_historyKey(exe.planned.migration).replace(/'/g, "''")}'; and rerun`;
     }
+    const retry = `while waiting to retry ${exe.planned.file} after a lock timeout (try ${tries - 1} of ${ctx.lockRetries})`;
     const finalErr = ctx.session.aborted
-        ? abortError(`while running ${exe.planned.file}`, located, extraHint)
+        ? waiting
+            ? abortError(retry, located, extraHint, 'between-tries')
+            : abortError(`while running ${exe.planned.file}`, located, extraHint)
         : migrationError(e, {
             file: exe.planned.file,
             statement: s,
@@ -41773,7 +41884,7 @@ async function failStatement(ctx, exe, s, e, started, tries) {
 /**
  * Verify: every transactional file, in order, inside ONE transaction that is rolled back at the end
  * (so later files see what earlier ones created). Non-transactional files are skipped. Stops at the
- * first failure, located at its statement.
+ * first failure, located at its statement; nothing runs twice and the timeouts hold on every statement.
  */
 async function runVerify(ctx, exes) {
     const out = [];
@@ -41785,51 +41896,45 @@ async function runVerify(ctx, exes) {
                 out.push({ exe, status: 'skipped' });
                 continue;
             }
+            const { file } = exe.planned;
             if (ctx.session.aborted)
-                throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
+                throw abortError(`before ${file}`, { file }, undefined, 'verify');
             const started = Date.now();
-            const statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-            await ctx.session.query(`SAVEPOINT db_action_verify;\n${timeoutSql(ctx, true)}`);
-            let failedAt;
-            let failure;
-            try {
-                await ctx.session.query(statements.map((s) => `${s.text}\n;\n`).join(''));
-            }
-            catch (e) {
-                failure = e;
-                await ctx.session.query('ROLLBACK TO SAVEPOINT db_action_verify');
-                for (const s of statements) {
-                    if (ctx.session.aborted)
-                        break;
-                    try {
-                        await ctx.session.query(s.text);
-                    }
-                    catch (e2) {
-                        failedAt = s;
-                        failure = e2;
-                        break;
-                    }
-                }
-            }
-            if (failure !== undefined) {
-                const error = ctx.session.aborted
-                    ? abortError(`while verifying ${exe.planned.file}`, { file: exe.planned.file, line: failedAt?.startLine })
-                    : migrationError(failure, {
-                        file: exe.planned.file,
-                        statement: failedAt,
-                        transactional: true,
-                        redact: ctx.redact,
-                    });
-                out.push({ exe, status: 'failed', durationMs: Date.now() - started, error });
+            const error = await verifyFile(ctx, exe);
+            out.push({ exe, status: error ? 'failed' : 'verified', durationMs: Date.now() - started, error });
+            if (error)
                 return out;
-            }
-            out.push({ exe, status: 'verified', durationMs: Date.now() - started });
         }
         return out;
     }
     finally {
         await rollbackQuietly(ctx);
     }
+}
+/**
+ * One file of verify: `SET LOCAL` timeouts, then its statements, in one query (the SETs last until the
+ * verify transaction ends: a failure aborts it, so nothing runs after). Returns its located error.
+ */
+async function verifyFile(ctx, exe) {
+    await statementsOf(exe);
+    const { sql, sent } = runner_appendFile('', exe, timeoutStatements(ctx, true));
+    const q = await ctx.session.queryCounted(sql);
+    if (q.error === undefined)
+        return undefined;
+    const failure = await locateFailure(sent, sql, q.error, q.completed.length);
+    const { file } = exe.planned;
+    if (ctx.session.aborted) {
+        const line = failure.at?.line ?? failure.statement?.startLine;
+        return abortError(`while verifying ${file}`, { file, line }, undefined, 'verify');
+    }
+    return (failure.replacement ??
+        migrationError(failure.original, {
+            file,
+            statement: failure.statement,
+            at: failure.at,
+            transactional: true,
+            redact: ctx.redact,
+        }));
 }
 /**
  * Whether a file can ride in a batch: transactional and not a retry. A parsed file goes as its
@@ -41856,61 +41961,109 @@ function batchable(exe) {
     }
     return true;
 }
-/** The SQL a batch sends for a file: its statements when parsed, else its text. */
-function batchBody(exe) {
-    if (exe.parsed === undefined)
-        return `${exe.planned.migration.upSql}\n;\n`;
-    return exe.parsed.statements
-        .filter((s) => !s.transactionControl)
-        .map((s) => `${s.text}\n;\n`)
-        .join('');
+/** Index of the file of a multi-statement query that a 1-based character `position` falls in. */
+function fileAt(sent, sql, position) {
+    const unitOffset = [...sql].slice(0, position - 1).join('').length;
+    let found = 0;
+    sent.forEach((f, i) => {
+        if (f.offset <= unitOffset)
+            found = i;
+    });
+    return found;
+}
+/** The history rows the batch's INSERT … RETURNING reported, one per file in order; undefined when they do not add up. */
+function batchMarkers(exes, result) {
+    const markers = (Array.isArray(result)
+        ? result
+        : [])
+        .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
+        .map((r) => r.rows[0]);
+    const keys = exes.map((e) => history_historyKey(e.planned.migration));
+    if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i]))
+        return undefined;
+    return markers;
+}
+/** Which files of a failed batch committed, read back from the history table (on a new connection if ours died). */
+async function committedOf(ctx, exes, e) {
+    const keys = exes.map((x) => history_historyKey(x.planned.migration));
+    let rows;
+    if (ctx.session.lost || isConnectionLost(e)) {
+        // our session is gone (its transaction rolled back): what committed before is read on a new connection
+        rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
+    }
+    else {
+        await ctx.session.settle();
+        rows = await ctx.history.statusOf(ctx.session.client, keys);
+    }
+    const committed = [];
+    for (const exe of exes) {
+        const row = rows.get(history_historyKey(exe.planned.migration));
+        if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum)
+            break;
+        committed.push({ exe, durationMs: row.executionMs ?? 0 });
+    }
+    return committed;
+}
+/**
+ * Statements of the file after the `committed` ones that completed, counted from its BEGIN: the tags
+ * after the batch's `committed`-th COMMIT (a batch holds no COMMIT but ours: BEGIN/COMMIT written in a
+ * file are left out, and a raw-text file has none). Undefined when the tags do not add up.
+ */
+function completedInStoppedFile(completed, committed) {
+    let commits = 0;
+    let start = 0;
+    completed.forEach((tag, i) => {
+        if (tag !== 'COMMIT')
+            return;
+        commits++;
+        start = i + 1;
+    });
+    return commits === committed ? completed.length - start : undefined;
+}
+/**
+ * When not even the batch's first BEGIN ran although the session is fine, the server refused the whole
+ * text (it parses all of it before running any): the index of the file holding the syntax error.
+ */
+function refusedAt(ctx, q, sent, sql) {
+    if (q.error === undefined || q.completed.length > 0)
+        return undefined;
+    if (ctx.session.aborted || ctx.session.lost || isConnectionLost(q.error))
+        return undefined;
+    const pos = Number(pgError(q.error).position);
+    return Number.isInteger(pos) && pos > 0 ? fileAt(sent, sql, pos) : 0;
 }
 /**
  * Runs consecutive batchable files in ONE round trip: `BEGIN; SET LOCAL ...; <file>; <history row>;
  * COMMIT;` for each, in one multi-statement query. The server runs them in order and stops at the
  * first error, so every file still commits alone with its history row; which files committed is read
- * back from the history table when the batch fails.
+ * back from the history table when the batch fails, and the failure of the next one is located in the
+ * batch (it is not run again to find where it failed). A text the server refuses to parse runs nothing.
  */
 async function runBatch(ctx, exes) {
-    const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
+    const started = Date.now();
     let sql = '';
+    const sent = [];
     for (const exe of exes) {
-        sql += `${begin}${batchBody(exe)}${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
+        const next = appendTransaction(sql, ctx, exe, ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy));
+        sql = next.sql;
+        sent.push(next.sent);
     }
-    try {
-        const result = await ctx.session.query(sql);
-        const markers = (Array.isArray(result)
-            ? result
-            : [])
-            .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
-            .map((r) => r.rows[0]);
-        const keys = exes.map((e) => history_historyKey(e.planned.migration));
-        if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i])) {
-            throw new Error('internal: a batch of migrations did not report one history row per file');
-        }
+    const q = await ctx.session.queryCounted(sql);
+    const rejected = refusedAt(ctx, q, sent, sql);
+    if (rejected !== undefined)
+        return { committed: [], error: q.error, rejected };
+    const markers = q.error === undefined ? batchMarkers(exes, q.result) : undefined;
+    if (markers)
         return { committed: exes.map((exe, i) => ({ exe, durationMs: markers[i].db_action_ms ?? 0 })) };
-    }
-    catch (e) {
-        await rollbackQuietly(ctx);
-        const keys = exes.map((x) => history_historyKey(x.planned.migration));
-        let rows;
-        if (ctx.session.lost || isConnectionLost(e)) {
-            // our session is gone (its transaction rolled back): what committed before is read on a new connection
-            rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
-        }
-        else {
-            await ctx.session.settle();
-            rows = await ctx.history.statusOf(ctx.session.client, keys);
-        }
-        const committed = [];
-        for (const exe of exes) {
-            const row = rows.get(history_historyKey(exe.planned.migration));
-            if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum)
-                break;
-            committed.push({ exe, durationMs: row.executionMs ?? 0 });
-        }
-        return { committed, error: e };
-    }
+    const error = q.error ?? new Error('internal: a batch of migrations did not report one history row per file');
+    await rollbackQuietly(ctx);
+    const committed = await committedOf(ctx, exes, error);
+    const stoppedAt = sent[committed.length];
+    if (q.error === undefined || stoppedAt === undefined)
+        return { committed, error };
+    const failure = await locateFailure(stoppedAt, sql, q.error, completedInStoppedFile(q.completed, committed.length));
+    const elapsedMs = Math.max(0, Date.now() - started - committed.reduce((n, c) => n + c.durationMs, 0));
+    return { committed, error, stopped: { failure, elapsedMs } };
 }
 
 ;// CONCATENATED MODULE: ./src/apply/screen.js
@@ -41978,6 +42131,29 @@ class ApplySession {
         }
         finally {
             this.inFlight--;
+        }
+    }
+    /**
+     * Runs a multi-statement query and counts the statements that completed before an error (the
+     * server reports each with a CommandComplete message, then stops at the first error): the failing
+     * statement is the next one, found without running anything again. Never throws.
+     */
+    async queryCounted(sql) {
+        const completed = [];
+        const onComplete = (msg) => {
+            completed.push(msg.text ?? '');
+        };
+        const connection = this.client.connection;
+        connection.on('commandComplete', onComplete);
+        try {
+            const result = (await this.query(sql));
+            return { result, completed };
+        }
+        catch (error) {
+            return { error, completed };
+        }
+        finally {
+            connection.off('commandComplete', onComplete);
         }
     }
     get aborted() {
@@ -42288,59 +42464,51 @@ async function apply(options) {
                 await ensureParsed(x).catch(() => undefined);
             }
         };
-        let lastBatchError;
+        let batchLimit = BATCH_FILES;
         for (let i = 0; i < exes.length;) {
-            lastBatchError = undefined;
             // Consecutive plain transactional files go to the server in batches (one round trip each).
             const batch = [];
             let size = 0;
-            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+            for (let j = i; j < exes.length && batch.length < batchLimit && size < BATCH_BYTES; j++) {
                 await ensureParsed(exes[j]).catch(() => undefined); // a parse error surfaces when the file runs alone
                 if (!batchable(exes[j]))
                     break;
                 batch.push(exes[j]);
                 size += exes[j].planned.migration.upSql.length;
             }
+            batchLimit = BATCH_FILES;
+            // the file that stopped a batch: its try in the batch (located there) is its first try
+            let batchTry;
             if (batch.length > 1) {
+                const first = batch[0].planned.file;
                 if (session.aborted)
-                    throw abortError(`before ${batch[0].planned.file}`, { file: batch[0].planned.file });
+                    throw abortError(`before ${first}`, { file: first }, undefined, 'nothing-ran');
                 const running = runBatch(ctx, batch);
                 running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
                 await parseAhead(i + batch.length);
                 const outcome = await running;
-                lastBatchError = outcome.error;
                 for (const c of outcome.committed)
                     applied(c.exe, { durationMs: c.durationMs });
                 i += outcome.committed.length;
                 if (outcome.error === undefined)
                     continue;
-                const stopped = exes[i];
-                if (stopped && (session.lost || isConnectionLost(outcome.error))) {
-                    const err = migrationError(outcome.error, { file: stopped.planned.file, transactional: true, redact });
-                    setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), history_historyKey(stopped.planned.migration));
-                    throw err;
+                if (outcome.rejected !== undefined) {
+                    // a syntax error in one file made the server refuse the whole batch, so nothing ran: the files
+                    // before that one go again, then it runs (and fails) alone
+                    batchLimit = Math.max(1, outcome.rejected);
+                    continue;
                 }
-                if (session.aborted && stopped) {
-                    const err = abortError(`while running ${stopped.planned.file}`, { file: stopped.planned.file });
-                    await recordFailureQuietly(ctx, stopped, err, {
-                        failedStatement: null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: 0,
-                    });
-                    setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), history_historyKey(stopped.planned.migration));
-                    throw err;
-                }
-                logger.debug(`a batch stopped at ${exes[i]?.planned.file}: running it on its own`);
-                // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
+                if (outcome.stopped === undefined)
+                    throw outcome.error;
+                batchTry = outcome.stopped;
             }
             const exe = exes[i];
-            // a lock timeout that stopped a batch at this file counts as its first try
-            const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
             i++;
             const p = exe.planned;
             try {
-                await ensureParsed(exe);
+                // a file that failed in a batch has its failure already (a parse error included): not parsed again
+                if (batchTry === undefined)
+                    await ensureParsed(exe);
             }
             catch (e) {
                 const scrubbed = scrubError(e, redact);
@@ -42353,9 +42521,7 @@ async function apply(options) {
                 logger.info(`${p.file}: a previous run ${p.previous?.status === 'running' ? 'was interrupted' : 'failed'}${p.previous?.error ? ` (${p.previous.error.split('\n')[0]})` : ''}; ${transactional ? 'retrying it from scratch' : 'resuming it'}`);
             }
             try {
-                const running = transactional
-                    ? runTransactional(ctx, exe, true, priorLockTimeouts)
-                    : runNonTransactional(ctx, exe);
+                const running = transactional ? runTransactional(ctx, exe, batchTry) : runNonTransactional(ctx, exe);
                 running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
                 await parseAhead(i);
                 applied(exe, await running);

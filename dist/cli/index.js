@@ -9099,11 +9099,39 @@ function urlPassword(url) {
         return undefined;
     return userinfo.slice(colon + 1);
 }
+/** Whether the `@` at `i` of `rest` (a URL after `://`) is inside a query value (`?application_name=me@laptop`). */
+function inQueryValue(rest, i) {
+    const query = rest.indexOf('?');
+    if (query < 0 || query > i)
+        return false;
+    const pairStart = Math.max(rest.lastIndexOf('&', i), rest.lastIndexOf('?', i));
+    return rest.slice(pairStart + 1, i).includes('=');
+}
+/** The userinfo of a `scheme://` URL: up to the last `@` that is not in a query value. Undefined without one. */
+function urlUserinfo(url) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+    if (!scheme)
+        return undefined;
+    const rest = url.slice(scheme[0].length);
+    let at = rest.lastIndexOf('@');
+    while (at >= 0 && inQueryValue(rest, at))
+        at = at > 0 ? rest.lastIndexOf('@', at - 1) : -1;
+    if (at < 0)
+        return undefined;
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const authorityEnd = rest.search(/[/?#]/);
+    return {
+        userinfo,
+        password: colon < 0 ? undefined : userinfo.slice(colon + 1),
+        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+    };
+}
 /**
  * Every secret spelling in a connection string (URL or key=value DSN): the whole string, the
- * password as written, percent-decoded and percent-encoded. Longest first, so that redacting the
- * whole URL wins over redacting only its password. The whole string counts as secret even without a
- * password (it may carry tokens in its query).
+ * password and the whole `user:password` part as written, percent-decoded and percent-encoded.
+ * Longest first, so that redacting the whole URL wins over redacting only its password. The whole
+ * string counts as secret even without a password (it may carry tokens in its query).
  */
 function secretsOf(url) {
     const out = new Set();
@@ -9111,9 +9139,16 @@ function secretsOf(url) {
     const fromUrl = urlPassword(url);
     if (fromUrl !== undefined)
         passwords.push(fromUrl);
+    const info = urlUserinfo(url);
+    if (info?.password) {
+        // the whole `user:password`: with an unencoded `@` or `/`, pieces of it show up as "host" or "database"
+        passwords.push(info.password, info.userinfo);
+    }
     try {
         const parsed = new URL(url);
-        if (parsed.password)
+        // the parser's password of an ambiguous URL is only the start of the real one: redacting it would
+        // hide unrelated text (a password `pa@ss…` is read as `pa`) and protect nothing
+        if (parsed.password && !info?.ambiguous)
             passwords.push(parsed.password);
         const qp = parsed.searchParams.get('password');
         if (qp)
@@ -9261,16 +9296,30 @@ function attachDirectives(statements, trailing) {
                 fileLevel.push({ source: d.source, names: d.names, line: d.line });
         }
     }
-    for (const s of statements) {
+    statements.forEach((s, i) => {
         const own = [];
-        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+        /** `trails`: the comment trails this statement (true), the previous one (false), or neither (undefined). */
+        const add = (c, trails) => {
             for (const d of parseDirectives(c)) {
-                if (d.kind === 'nolint')
-                    own.push({ source: d.source, names: d.names, line: d.line });
+                if (d.kind !== 'nolint')
+                    continue;
+                if (trails !== undefined && trails !== (d.source === 'db-action'))
+                    continue;
+                own.push({ source: d.source, names: d.names, line: d.line });
             }
+        };
+        const previousEnd = statements[i - 1]?.endLine;
+        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+        }
+        if (s.endLine !== undefined) {
+            const after = statements[i + 1]?.commentsBefore ?? trailing;
+            for (const c of after)
+                if (c.startLine === s.endLine)
+                    add(c, true);
         }
         perStatement.push([...fileLevel, ...own]);
-    }
+    });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
 }
 
@@ -9728,12 +9777,13 @@ function parseSqlSync(input, options) {
         // else: a comment inside statement j, not a directive position
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    const endLines = spans.map((s) => source.lineAt(s.end - 1));
+    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
         startLine: startLines[i],
-        endLine: source.lineAt(s.end - 1),
+        endLine: endLines[i],
         kind: nodeKind(s.ast),
         ast: s.ast,
         transactional: isTransactional(s.ast),
@@ -9818,7 +9868,20 @@ function assertPostgresUrl(url) {
             hint: 'use postgres://user:password@host:5432/dbname',
         });
     }
+    assertUnambiguousUserinfo(url);
     return parsed;
+}
+/**
+ * Throws a DbActionError when the user name or password holds an unencoded `@`, `/`, `?` or `#`: a URL
+ * parser would end the password there and read the rest of it as the host, port or database (and
+ * connect there, printing it). Nothing of the URL is echoed: all of it may be password.
+ */
+function assertUnambiguousUserinfo(url) {
+    if (!urlUserinfo(url)?.ambiguous)
+        return;
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    });
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -9967,6 +10030,23 @@ function literal(value) {
     return `'${value.replace(/'/g, "''")}'`;
 }
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[^."\s]+)`;
+/** The columns of a db-action history table (what `read` selects). */
+const HISTORY_COLUMNS = [
+    'key',
+    'version',
+    'name',
+    'repeatable',
+    'file',
+    'checksum',
+    'status',
+    'applied_at',
+    'execution_ms',
+    'applied_by',
+    'error',
+    'failed_statement',
+    'statements_done',
+    'done_checksum',
+];
 function unquote(part) {
     return part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase();
 }
@@ -10022,8 +10102,24 @@ class HistoryTable {
         await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
         return true;
     }
-    /** Every row, oldest first. */
+    /**
+     * Throws a DbActionError when the relation exists but is not a db-action history table (it lacks
+     * the history columns): another tool's or the application's table of that name, left untouched.
+     */
+    async assertIsHistory(client) {
+        const r = await client.query('SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped', [this.qualified]);
+        const have = new Set(r.rows.map((row) => row.name));
+        const missing = HISTORY_COLUMNS.filter((c) => !have.has(c));
+        if (missing.length === 0)
+            return;
+        const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
+        throw new errors_DbActionError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
+            hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
+        });
+    }
+    /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
     async read(client) {
+        await this.assertIsHistory(client);
         const r = await client.query(`SELECT * FROM ${this.qualified} ORDER BY applied_at, key`);
         return r.rows.map((row) => ({
             key: row.key,
@@ -10117,10 +10213,16 @@ WHERE key = ${literal(historyKey(entry))}`;
 class ApplyCancelledError extends errors_DbActionError {
     cancelled = true;
 }
-function abortError(when, location = {}, extraHint) {
+const ABORT_HINTS = {
+    recorded: 'the running statement was cancelled and the failure recorded; rerun apply to continue',
+    'between-tries': 'no statement was running (it was waiting to retry after a lock timeout); the failure is recorded; rerun apply to continue',
+    'nothing-ran': 'no migration had started: nothing was run or recorded; rerun apply to continue',
+    verify: 'verify rolled everything back and recorded nothing; rerun it to finish',
+};
+function abortError(when, location = {}, extraHint, outcome = 'recorded') {
     return new ApplyCancelledError(`apply was cancelled ${when}`, {
         ...location,
-        hint: `${extraHint ? `${extraHint}; ` : ''}the running statement was cancelled and the failure recorded; rerun apply to continue`,
+        hint: `${extraHint ? `${extraHint}; ` : ''}${ABORT_HINTS[outcome]}`,
     });
 }
 function isCancelled(e) {
@@ -10189,7 +10291,7 @@ async function acquireLock(client, keys, options) {
     let announced = false;
     for (;;) {
         if (options.signal?.aborted)
-            throw abortError('while waiting for the migration lock');
+            throw abortError('while waiting for the migration lock', {}, undefined, 'nothing-ran');
         const r = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [keys[0], keys[1]]);
         if (r.rows[0]?.ok) {
             if (announced)
@@ -10475,16 +10577,17 @@ function invalidIndexHint(indexes) {
 /**
  * Running one migration file.
  *
- * Transactional files run in ONE transaction with their history row: first as a single
- * multi-statement query (one round trip), and, when that fails without telling where, statement by
- * statement to find the failing statement's line. Statements written as BEGIN/COMMIT in the file are
- * skipped so they cannot commit our transaction early.
+ * Transactional files run in ONE transaction with their history row, as a single multi-statement
+ * query (one round trip, several files per query in a batch). A failure is located without running
+ * anything again: by the error's position when PostgreSQL gives one, else by counting the statements
+ * that completed before it (the server reports each one). Statements written as BEGIN/COMMIT in the
+ * file are skipped so they cannot commit our transaction early.
  *
  * Non-transactional files run one statement per query in autocommit, recording progress after each
  * statement so that a rerun resumes where the last run stopped.
  *
  * Lock timeouts (55P03) are retried with exponential backoff: the whole file for a transactional one,
- * the failing statement for a non-transactional one.
+ * the failing statement for a non-transactional one. Nothing else is ever run twice.
  */
 
 
@@ -10527,13 +10630,26 @@ function entryOf(p) {
 function ms(n) {
     return `'${Math.max(0, Math.round(n))}ms'`;
 }
-/** SET (LOCAL) lock_timeout and statement_timeout. */
-function timeoutSql(ctx, local) {
+/** SET (LOCAL) lock_timeout and statement_timeout, one statement each (no `;`). */
+function timeoutStatements(ctx, local) {
     const set = local ? 'SET LOCAL' : 'SET';
+    const out = [
+        `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)}`,
+        `${set} statement_timeout = ${ms(ctx.statementTimeoutMs)}`,
+    ];
     // In a transaction, also note when it started: now() is the start of the whole query message, shared
     // by every file of a batch; the history row's execution_ms is measured from this instead.
-    const started = local ? `SELECT set_config('db_action.started', clock_timestamp()::text, true);\n` : '';
-    return `${set} lock_timeout = ${ms(ctx.lockTimeoutMs)};\n${set} statement_timeout = ${ms(ctx.statementTimeoutMs)};\n${started}`;
+    if (local)
+        out.push(`SELECT set_config('db_action.started', clock_timestamp()::text, true)`);
+    return out;
+}
+/** Statements as one multi-statement query text. */
+function script(statements) {
+    return statements.map((st) => `${st};\n`).join('');
+}
+/** SET (LOCAL) lock_timeout and statement_timeout. */
+function timeoutSql(ctx, local) {
+    return script(timeoutStatements(ctx, local));
 }
 /** A failure located at a statement (or not). */
 class StatementFailure extends Error {
@@ -10592,6 +10708,64 @@ async function rawFailure(exe, e, prefix) {
     const statement = parsed?.statements.find((st) => st.startLine <= line && line <= st.endLine);
     return new StatementFailure(e, statement, { line, column });
 }
+/** Sets (or clears) the `position` of a pg error, so it reads relative to the statement it is reported at. */
+function setPosition(e, position) {
+    if (typeof e === 'object' && e !== null)
+        Object.assign(e, { position: position === undefined ? undefined : String(position) });
+}
+/**
+ * Appends `prelude` and the file's SQL to `sql`: its statements without BEGIN/COMMIT of its own when
+ * it was parsed, else its raw text.
+ */
+function appendFile(sql, exe, prelude) {
+    let out = sql + script(prelude);
+    const offset = out.length;
+    const before = prelude.length;
+    if (exe.parsed === undefined)
+        return { sql: `${out}${exe.planned.migration.upSql}\n;\n`, sent: { exe, offset, before, parts: undefined } };
+    const parts = [];
+    for (const st of exe.parsed.statements) {
+        if (st.transactionControl)
+            continue;
+        parts.push({ offset: out.length, statement: st });
+        out += `${st.text}\n;\n`;
+    }
+    return { sql: out, sent: { exe, offset, before, parts } };
+}
+/** Appends `BEGIN; SET LOCAL …; <file>; <record>; COMMIT;` to `sql`. */
+function appendTransaction(sql, ctx, exe, record) {
+    const body = appendFile(sql, exe, ['BEGIN', ...timeoutStatements(ctx, true)]);
+    return { sql: `${body.sql}${record};\nCOMMIT;\n`, sent: body.sent };
+}
+/** The `index`-th statement sent as the failing one; none when the error came before or after them (history row, COMMIT). */
+function byCount(e, statements, index) {
+    const statement = index === undefined || index < 0 ? undefined : statements?.[index];
+    // a position somewhere else in the query (our history row) says nothing about the statement
+    if (statement)
+        setPosition(e, undefined);
+    return new StatementFailure(e, statement);
+}
+/**
+ * The failure of a file in a multi-statement query, located without running anything again: at the
+ * error's position when PostgreSQL gives one, else at the statement after the `completed` ones
+ * (statements of the query that completed, counted from where the file's part starts).
+ */
+async function locateFailure(sent, sql, e, completed) {
+    const index = completed === undefined ? undefined : completed - sent.before;
+    if (sent.parts === undefined) {
+        const raw = await rawFailure(sent.exe, e, sql.slice(0, sent.offset));
+        if (raw.replacement || raw.statement || raw.at)
+            return raw;
+        return byCount(e, sent.exe.parsed?.statements, index);
+    }
+    const pos = Number(pgError(e).position);
+    const at = Number.isInteger(pos) && pos > 0 ? locate(sent.parts, sql, pos) : undefined;
+    if (at) {
+        setPosition(e, at.position);
+        return new StatementFailure(e, at.statement);
+    }
+    return byCount(e, sent.parts.map((x) => x.statement), index);
+}
 function lastCommand(result) {
     const last = (Array.isArray(result) ? result[result.length - 1] : result);
     return last?.command;
@@ -10602,77 +10776,22 @@ async function rollbackQuietly(ctx) {
     await ctx.session.client.query('ROLLBACK').catch(() => undefined);
 }
 /**
- * Runs a transactional file and its history row in one transaction. Fast: one multi-statement query
- * (the raw file text when it was not parsed, else its statements without BEGIN/COMMIT); per statement:
- * one query each, so a failure names its statement. Throws StatementFailure.
+ * One try of a transactional file: the file and its history row in one transaction, one query.
+ * Returns its failure (located, rolled back), or undefined when it committed.
  */
-async function runTransactionOnce(ctx, exe, perStatement, commit) {
-    const record = commit ? `${ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy)};\n` : '';
-    const finish = commit ? 'COMMIT' : 'ROLLBACK';
-    const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
-    if (!perStatement) {
-        let sql;
-        let parts;
-        if (exe.parsed === undefined) {
-            sql = `${begin}${exe.planned.migration.upSql}\n;\n${record}${finish}`;
-        }
-        else {
-            sql = begin;
-            parts = [];
-            for (const s of exe.parsed.statements) {
-                if (s.transactionControl)
-                    continue;
-                parts.push({ offset: sql.length, statement: s });
-                sql += `${s.text}\n;\n`;
-            }
-            sql += `${record}${finish}`;
-        }
-        let result;
-        try {
-            result = await ctx.session.query(sql);
-        }
-        catch (e) {
-            if (!parts)
-                throw await rawFailure(exe, e, begin);
-            const pos = Number(pgError(e).position);
-            const at = Number.isInteger(pos) && pos > 0 ? locate(parts, sql, pos) : undefined;
-            if (at) {
-                Object.assign(e, { position: String(at.position) });
-                throw new StatementFailure(e, at.statement);
-            }
-            throw new StatementFailure(e, undefined);
-        }
+async function attemptTransaction(ctx, exe) {
+    const record = ctx.history.upsertSql(entryOf(exe.planned), 'applied', ctx.appliedBy);
+    const { sql, sent } = appendTransaction('', ctx, exe, record);
+    const q = await ctx.session.queryCounted(sql);
+    if (q.error === undefined) {
         // The file's text cannot have swallowed our COMMIT (the server parses the whole string first), but check.
-        if (lastCommand(result) !== finish)
-            throw new StatementFailure(new Error(`internal: the migration's transaction did not end with ${finish}`), undefined);
-        return;
+        if (lastCommand(q.result) === 'COMMIT')
+            return undefined;
+        await rollbackQuietly(ctx);
+        return new StatementFailure(new Error("internal: the migration's transaction did not end with COMMIT"), undefined);
     }
-    let statements;
-    try {
-        statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-    }
-    catch (e) {
-        throw new StatementFailure(e, undefined, undefined, e instanceof errors_DbActionError ? e : undefined);
-    }
-    await ctx.session.query(begin).catch((e) => {
-        throw new StatementFailure(e, undefined);
-    });
-    for (const s of statements) {
-        if (ctx.session.aborted)
-            throw new StatementFailure(new Error('cancelled'), s);
-        try {
-            await ctx.session.query(s.text);
-        }
-        catch (e) {
-            throw new StatementFailure(e, s);
-        }
-    }
-    try {
-        await ctx.session.query(`${record}${finish}`);
-    }
-    catch (e) {
-        throw new StatementFailure(e, undefined);
-    }
+    await rollbackQuietly(ctx);
+    return locateFailure(sent, sql, q.error, q.completed.length);
 }
 async function recordFailureQuietly(ctx, exe, error, details) {
     if (ctx.session.lost)
@@ -10689,6 +10808,16 @@ async function recordFailureQuietly(ctx, exe, error, details) {
         ctx.logger.warn(`could not record the failure of ${exe.planned.file} in ${ctx.history}: ${ctx.redact(pgError(e).message ?? String(e))}`);
     }
 }
+/** Records `err` as the failure of a transactional file (nothing of it stayed applied) and returns it. */
+async function recorded(ctx, exe, err, statement, started) {
+    await recordFailureQuietly(ctx, exe, err, {
+        failedStatement: statement?.index ?? null,
+        statementsDone: 0,
+        doneChecksum: null,
+        executionMs: Date.now() - started,
+    });
+    return err;
+}
 function skippedControlLog(ctx, exe) {
     const control = exe.parsed?.statements.filter((s) => s.transactionControl) ?? [];
     if (control.length > 0) {
@@ -10697,94 +10826,70 @@ function skippedControlLog(ctx, exe) {
             .join(', ')}); db-action runs the file in its own transaction`);
     }
 }
-/** Runs a transactional file (commit = false: verify, rolls back and records nothing). */
-async function runTransactional(ctx, exe, commit = true, 
-/** Lock timeouts this file already hit (in a batch): they count as tries. */
-priorLockTimeouts = 0) {
-    const started = Date.now();
-    skippedControlLog(ctx, exe);
-    if (exe.planned.previous && exe.planned.previous.statementsDone > 0) {
-        throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${exe.planned.previous.statementsDone} done) but now runs in one transaction`, {
-            file: exe.planned.file,
-            hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
-        });
+function refusePartlyApplied(exe) {
+    const done = exe.planned.previous?.statementsDone ?? 0;
+    if (done === 0)
+        return;
+    throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`, {
+        file: exe.planned.file,
+        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+    });
+}
+/** Whether a failed try is a lock timeout worth another try. */
+function retriesLockTimeout(ctx, failure, tries) {
+    if (ctx.session.aborted || ctx.session.lost || failure.replacement)
+        return false;
+    return isLockTimeout(failure.original) && tries < ctx.lockRetries;
+}
+/** The error a transactional file's last failed try ends with, recorded in the history (unless the connection is gone). */
+async function failedTransaction(ctx, exe, failure, tries, started) {
+    const { file } = exe.planned;
+    const statement = failure.statement;
+    if (ctx.session.aborted) {
+        const line = failure.at?.line ?? statement?.startLine;
+        return recorded(ctx, exe, abortError(`while running ${file}`, { file, line }), statement, started);
     }
-    let tries = priorLockTimeouts;
-    let perStatement = priorLockTimeouts > 0;
+    const errCtx = { file, statement, at: failure.at, transactional: true, redact: ctx.redact, tries };
+    if (ctx.session.lost || isConnectionLost(failure.original))
+        return migrationError(failure.original, errCtx);
+    if (failure.replacement)
+        return recorded(ctx, exe, failure.replacement, undefined, started);
+    return recorded(ctx, exe, migrationError(failure.original, errCtx), statement, started);
+}
+/**
+ * Runs a transactional file in one transaction with its history row. A lock timeout is retried with
+ * exponential backoff, `lockRetries` tries in all; any other failure is final (it is located without
+ * a rerun) and recorded. `batchTry`: the file already failed once in a batch; that counts as its first
+ * try.
+ */
+async function runTransactional(ctx, exe, batchTry) {
+    const started = Date.now() - (batchTry?.elapsedMs ?? 0);
+    const { file } = exe.planned;
+    skippedControlLog(ctx, exe);
+    refusePartlyApplied(exe);
+    if (!batchTry && ctx.session.aborted)
+        throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
+    let tries = batchTry ? 1 : 0;
+    let failure = batchTry?.failure;
     let delay = ctx.lockRetryDelayMs;
-    if (priorLockTimeouts > 0) {
-        ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
+    for (;;) {
+        if (failure === undefined) {
+            tries++;
+            failure = await attemptTransaction(ctx, exe);
+            if (failure === undefined)
+                return { durationMs: Date.now() - started, retries: tries - 1 };
+        }
+        if (!retriesLockTimeout(ctx, failure, tries))
+            throw await failedTransaction(ctx, exe, failure, tries, started);
+        ctx.logger.warn(`${file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
         await sleep(delay, ctx.session.signal);
         delay *= 2;
-    }
-    for (;;) {
-        tries++;
-        if (ctx.session.aborted)
-            throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
-        try {
-            await runTransactionOnce(ctx, exe, perStatement, commit);
-            return { durationMs: Date.now() - started, retries: tries - 1 };
+        if (ctx.session.aborted) {
+            const when = `while waiting to retry ${file} after a lock timeout (try ${tries} of ${ctx.lockRetries})`;
+            const line = failure.at?.line ?? failure.statement?.startLine;
+            throw await recorded(ctx, exe, abortError(when, { file, line }, undefined, 'between-tries'), failure.statement, started);
         }
-        catch (e) {
-            const failure = e instanceof StatementFailure ? e : new StatementFailure(e, undefined);
-            await rollbackQuietly(ctx);
-            const statement = failure.statement;
-            const located = { file: exe.planned.file, line: failure.at?.line ?? statement?.startLine };
-            if (ctx.session.aborted) {
-                const err = abortError(`while running ${exe.planned.file}`, located);
-                if (commit)
-                    await recordFailureQuietly(ctx, exe, err, {
-                        failedStatement: statement?.index ?? null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: Date.now() - started,
-                    });
-                throw err;
-            }
-            const errCtx = {
-                file: exe.planned.file,
-                statement,
-                at: failure.at,
-                transactional: true,
-                redact: ctx.redact,
-                tries,
-            };
-            if (ctx.session.lost || isConnectionLost(failure.original))
-                throw migrationError(failure.original, errCtx);
-            if (failure.replacement) {
-                if (commit)
-                    await recordFailureQuietly(ctx, exe, failure.replacement, {
-                        failedStatement: null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: Date.now() - started,
-                    });
-                throw failure.replacement;
-            }
-            if (isLockTimeout(failure.original) && tries < ctx.lockRetries) {
-                ctx.logger.warn(`${exe.planned.file}: lock timeout (try ${tries} of ${ctx.lockRetries}); retrying in ${delay}ms`);
-                await sleep(delay, ctx.session.signal);
-                delay *= 2;
-                perStatement = true;
-                continue;
-            }
-            if (!statement && !failure.at && !perStatement) {
-                // Run again statement by statement to find where it fails (it is a real attempt: success commits).
-                ctx.logger.debug(`${exe.planned.file}: failed as one query; running it statement by statement to find the failing line`);
-                perStatement = true;
-                tries--;
-                continue;
-            }
-            const err = migrationError(failure.original, errCtx);
-            if (commit)
-                await recordFailureQuietly(ctx, exe, err, {
-                    failedStatement: statement?.index ?? null,
-                    statementsDone: 0,
-                    doneChecksum: null,
-                    executionMs: Date.now() - started,
-                });
-            throw err;
-        }
+        failure = undefined;
     }
 }
 /** Runs a non-transactional file statement by statement in autocommit, resuming a previous attempt. */
@@ -10876,8 +10981,9 @@ async function alreadyBuilt(ctx, exe, s) {
 async function runStatement(ctx, exe, s, started) {
     let delay = ctx.lockRetryDelayMs;
     for (let tries = 1;; tries++) {
+        // after a lock timeout's backoff, the cancel came while waiting for this try
         if (ctx.session.aborted)
-            throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries);
+            throw await failStatement(ctx, exe, s, new Error('cancelled'), started, tries, tries > 1);
         try {
             await ctx.session.query(s.text);
             return tries - 1;
@@ -10897,7 +11003,9 @@ async function runStatement(ctx, exe, s, started) {
         }
     }
 }
-async function failStatement(ctx, exe, s, e, started, tries) {
+async function failStatement(ctx, exe, s, e, started, tries, 
+/** Cancelled while waiting to retry after a lock timeout (not while the statement ran). */
+waiting = false) {
     const located = { file: exe.planned.file, line: s.startLine };
     let extraHint;
     const target = concurrentIndexTarget(s);
@@ -10914,8 +11022,11 @@ async function failStatement(ctx, exe, s, e, started, tries) {
             `the previous run died while running this statement; if it did complete then, record it as done: ` +
                 `UPDATE ${ctx.history.qualified} SET statements_done = ${s.index + 1} WHERE key = '${historyKey(exe.planned.migration).replace(/'/g, "''")}'; and rerun`;
     }
+    const retry = `while waiting to retry ${exe.planned.file} after a lock timeout (try ${tries - 1} of ${ctx.lockRetries})`;
     const finalErr = ctx.session.aborted
-        ? abortError(`while running ${exe.planned.file}`, located, extraHint)
+        ? waiting
+            ? abortError(retry, located, extraHint, 'between-tries')
+            : abortError(`while running ${exe.planned.file}`, located, extraHint)
         : migrationError(e, {
             file: exe.planned.file,
             statement: s,
@@ -10935,7 +11046,7 @@ async function failStatement(ctx, exe, s, e, started, tries) {
 /**
  * Verify: every transactional file, in order, inside ONE transaction that is rolled back at the end
  * (so later files see what earlier ones created). Non-transactional files are skipped. Stops at the
- * first failure, located at its statement.
+ * first failure, located at its statement; nothing runs twice and the timeouts hold on every statement.
  */
 async function runVerify(ctx, exes) {
     const out = [];
@@ -10947,51 +11058,45 @@ async function runVerify(ctx, exes) {
                 out.push({ exe, status: 'skipped' });
                 continue;
             }
+            const { file } = exe.planned;
             if (ctx.session.aborted)
-                throw abortError(`before ${exe.planned.file}`, { file: exe.planned.file });
+                throw abortError(`before ${file}`, { file }, undefined, 'verify');
             const started = Date.now();
-            const statements = (await statementsOf(exe)).filter((s) => !s.transactionControl);
-            await ctx.session.query(`SAVEPOINT db_action_verify;\n${timeoutSql(ctx, true)}`);
-            let failedAt;
-            let failure;
-            try {
-                await ctx.session.query(statements.map((s) => `${s.text}\n;\n`).join(''));
-            }
-            catch (e) {
-                failure = e;
-                await ctx.session.query('ROLLBACK TO SAVEPOINT db_action_verify');
-                for (const s of statements) {
-                    if (ctx.session.aborted)
-                        break;
-                    try {
-                        await ctx.session.query(s.text);
-                    }
-                    catch (e2) {
-                        failedAt = s;
-                        failure = e2;
-                        break;
-                    }
-                }
-            }
-            if (failure !== undefined) {
-                const error = ctx.session.aborted
-                    ? abortError(`while verifying ${exe.planned.file}`, { file: exe.planned.file, line: failedAt?.startLine })
-                    : migrationError(failure, {
-                        file: exe.planned.file,
-                        statement: failedAt,
-                        transactional: true,
-                        redact: ctx.redact,
-                    });
-                out.push({ exe, status: 'failed', durationMs: Date.now() - started, error });
+            const error = await verifyFile(ctx, exe);
+            out.push({ exe, status: error ? 'failed' : 'verified', durationMs: Date.now() - started, error });
+            if (error)
                 return out;
-            }
-            out.push({ exe, status: 'verified', durationMs: Date.now() - started });
         }
         return out;
     }
     finally {
         await rollbackQuietly(ctx);
     }
+}
+/**
+ * One file of verify: `SET LOCAL` timeouts, then its statements, in one query (the SETs last until the
+ * verify transaction ends: a failure aborts it, so nothing runs after). Returns its located error.
+ */
+async function verifyFile(ctx, exe) {
+    await statementsOf(exe);
+    const { sql, sent } = appendFile('', exe, timeoutStatements(ctx, true));
+    const q = await ctx.session.queryCounted(sql);
+    if (q.error === undefined)
+        return undefined;
+    const failure = await locateFailure(sent, sql, q.error, q.completed.length);
+    const { file } = exe.planned;
+    if (ctx.session.aborted) {
+        const line = failure.at?.line ?? failure.statement?.startLine;
+        return abortError(`while verifying ${file}`, { file, line }, undefined, 'verify');
+    }
+    return (failure.replacement ??
+        migrationError(failure.original, {
+            file,
+            statement: failure.statement,
+            at: failure.at,
+            transactional: true,
+            redact: ctx.redact,
+        }));
 }
 /**
  * Whether a file can ride in a batch: transactional and not a retry. A parsed file goes as its
@@ -11018,61 +11123,109 @@ function batchable(exe) {
     }
     return true;
 }
-/** The SQL a batch sends for a file: its statements when parsed, else its text. */
-function batchBody(exe) {
-    if (exe.parsed === undefined)
-        return `${exe.planned.migration.upSql}\n;\n`;
-    return exe.parsed.statements
-        .filter((s) => !s.transactionControl)
-        .map((s) => `${s.text}\n;\n`)
-        .join('');
+/** Index of the file of a multi-statement query that a 1-based character `position` falls in. */
+function fileAt(sent, sql, position) {
+    const unitOffset = [...sql].slice(0, position - 1).join('').length;
+    let found = 0;
+    sent.forEach((f, i) => {
+        if (f.offset <= unitOffset)
+            found = i;
+    });
+    return found;
+}
+/** The history rows the batch's INSERT … RETURNING reported, one per file in order; undefined when they do not add up. */
+function batchMarkers(exes, result) {
+    const markers = (Array.isArray(result)
+        ? result
+        : [])
+        .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
+        .map((r) => r.rows[0]);
+    const keys = exes.map((e) => historyKey(e.planned.migration));
+    if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i]))
+        return undefined;
+    return markers;
+}
+/** Which files of a failed batch committed, read back from the history table (on a new connection if ours died). */
+async function committedOf(ctx, exes, e) {
+    const keys = exes.map((x) => historyKey(x.planned.migration));
+    let rows;
+    if (ctx.session.lost || isConnectionLost(e)) {
+        // our session is gone (its transaction rolled back): what committed before is read on a new connection
+        rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
+    }
+    else {
+        await ctx.session.settle();
+        rows = await ctx.history.statusOf(ctx.session.client, keys);
+    }
+    const committed = [];
+    for (const exe of exes) {
+        const row = rows.get(historyKey(exe.planned.migration));
+        if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum)
+            break;
+        committed.push({ exe, durationMs: row.executionMs ?? 0 });
+    }
+    return committed;
+}
+/**
+ * Statements of the file after the `committed` ones that completed, counted from its BEGIN: the tags
+ * after the batch's `committed`-th COMMIT (a batch holds no COMMIT but ours: BEGIN/COMMIT written in a
+ * file are left out, and a raw-text file has none). Undefined when the tags do not add up.
+ */
+function completedInStoppedFile(completed, committed) {
+    let commits = 0;
+    let start = 0;
+    completed.forEach((tag, i) => {
+        if (tag !== 'COMMIT')
+            return;
+        commits++;
+        start = i + 1;
+    });
+    return commits === committed ? completed.length - start : undefined;
+}
+/**
+ * When not even the batch's first BEGIN ran although the session is fine, the server refused the whole
+ * text (it parses all of it before running any): the index of the file holding the syntax error.
+ */
+function refusedAt(ctx, q, sent, sql) {
+    if (q.error === undefined || q.completed.length > 0)
+        return undefined;
+    if (ctx.session.aborted || ctx.session.lost || isConnectionLost(q.error))
+        return undefined;
+    const pos = Number(pgError(q.error).position);
+    return Number.isInteger(pos) && pos > 0 ? fileAt(sent, sql, pos) : 0;
 }
 /**
  * Runs consecutive batchable files in ONE round trip: `BEGIN; SET LOCAL ...; <file>; <history row>;
  * COMMIT;` for each, in one multi-statement query. The server runs them in order and stops at the
  * first error, so every file still commits alone with its history row; which files committed is read
- * back from the history table when the batch fails.
+ * back from the history table when the batch fails, and the failure of the next one is located in the
+ * batch (it is not run again to find where it failed). A text the server refuses to parse runs nothing.
  */
 async function runBatch(ctx, exes) {
-    const begin = `BEGIN;\n${timeoutSql(ctx, true)}`;
+    const started = Date.now();
     let sql = '';
+    const sent = [];
     for (const exe of exes) {
-        sql += `${begin}${batchBody(exe)}${ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy)};\nCOMMIT;\n`;
+        const next = appendTransaction(sql, ctx, exe, ctx.history.upsertReturningSql(entryOf(exe.planned), ctx.appliedBy));
+        sql = next.sql;
+        sent.push(next.sent);
     }
-    try {
-        const result = await ctx.session.query(sql);
-        const markers = (Array.isArray(result)
-            ? result
-            : [])
-            .filter((r) => r.command === 'INSERT' && r.rows?.[0]?.db_action_key !== undefined)
-            .map((r) => r.rows[0]);
-        const keys = exes.map((e) => historyKey(e.planned.migration));
-        if (markers.length !== exes.length || markers.some((m, i) => m.db_action_key !== keys[i])) {
-            throw new Error('internal: a batch of migrations did not report one history row per file');
-        }
+    const q = await ctx.session.queryCounted(sql);
+    const rejected = refusedAt(ctx, q, sent, sql);
+    if (rejected !== undefined)
+        return { committed: [], error: q.error, rejected };
+    const markers = q.error === undefined ? batchMarkers(exes, q.result) : undefined;
+    if (markers)
         return { committed: exes.map((exe, i) => ({ exe, durationMs: markers[i].db_action_ms ?? 0 })) };
-    }
-    catch (e) {
-        await rollbackQuietly(ctx);
-        const keys = exes.map((x) => historyKey(x.planned.migration));
-        let rows;
-        if (ctx.session.lost || isConnectionLost(e)) {
-            // our session is gone (its transaction rolled back): what committed before is read on a new connection
-            rows = await ctx.session.withFreshClient((c) => ctx.history.statusOf(c, keys)).catch(() => new Map());
-        }
-        else {
-            await ctx.session.settle();
-            rows = await ctx.history.statusOf(ctx.session.client, keys);
-        }
-        const committed = [];
-        for (const exe of exes) {
-            const row = rows.get(historyKey(exe.planned.migration));
-            if (!row || row.status !== 'applied' || row.checksum !== exe.planned.migration.checksum)
-                break;
-            committed.push({ exe, durationMs: row.executionMs ?? 0 });
-        }
-        return { committed, error: e };
-    }
+    const error = q.error ?? new Error('internal: a batch of migrations did not report one history row per file');
+    await rollbackQuietly(ctx);
+    const committed = await committedOf(ctx, exes, error);
+    const stoppedAt = sent[committed.length];
+    if (q.error === undefined || stoppedAt === undefined)
+        return { committed, error };
+    const failure = await locateFailure(stoppedAt, sql, q.error, completedInStoppedFile(q.completed, committed.length));
+    const elapsedMs = Math.max(0, Date.now() - started - committed.reduce((n, c) => n + c.durationMs, 0));
+    return { committed, error, stopped: { failure, elapsedMs } };
 }
 
 ;// CONCATENATED MODULE: ./src/apply/screen.js
@@ -11140,6 +11293,29 @@ class ApplySession {
         }
         finally {
             this.inFlight--;
+        }
+    }
+    /**
+     * Runs a multi-statement query and counts the statements that completed before an error (the
+     * server reports each with a CommandComplete message, then stops at the first error): the failing
+     * statement is the next one, found without running anything again. Never throws.
+     */
+    async queryCounted(sql) {
+        const completed = [];
+        const onComplete = (msg) => {
+            completed.push(msg.text ?? '');
+        };
+        const connection = this.client.connection;
+        connection.on('commandComplete', onComplete);
+        try {
+            const result = (await this.query(sql));
+            return { result, completed };
+        }
+        catch (error) {
+            return { error, completed };
+        }
+        finally {
+            connection.off('commandComplete', onComplete);
         }
     }
     get aborted() {
@@ -11450,59 +11626,51 @@ async function apply(options) {
                 await ensureParsed(x).catch(() => undefined);
             }
         };
-        let lastBatchError;
+        let batchLimit = BATCH_FILES;
         for (let i = 0; i < exes.length;) {
-            lastBatchError = undefined;
             // Consecutive plain transactional files go to the server in batches (one round trip each).
             const batch = [];
             let size = 0;
-            for (let j = i; j < exes.length && batch.length < BATCH_FILES && size < BATCH_BYTES; j++) {
+            for (let j = i; j < exes.length && batch.length < batchLimit && size < BATCH_BYTES; j++) {
                 await ensureParsed(exes[j]).catch(() => undefined); // a parse error surfaces when the file runs alone
                 if (!batchable(exes[j]))
                     break;
                 batch.push(exes[j]);
                 size += exes[j].planned.migration.upSql.length;
             }
+            batchLimit = BATCH_FILES;
+            // the file that stopped a batch: its try in the batch (located there) is its first try
+            let batchTry;
             if (batch.length > 1) {
+                const first = batch[0].planned.file;
                 if (session.aborted)
-                    throw abortError(`before ${batch[0].planned.file}`, { file: batch[0].planned.file });
+                    throw abortError(`before ${first}`, { file: first }, undefined, 'nothing-ran');
                 const running = runBatch(ctx, batch);
                 running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
                 await parseAhead(i + batch.length);
                 const outcome = await running;
-                lastBatchError = outcome.error;
                 for (const c of outcome.committed)
                     applied(c.exe, { durationMs: c.durationMs });
                 i += outcome.committed.length;
                 if (outcome.error === undefined)
                     continue;
-                const stopped = exes[i];
-                if (stopped && (session.lost || isConnectionLost(outcome.error))) {
-                    const err = migrationError(outcome.error, { file: stopped.planned.file, transactional: true, redact });
-                    setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
-                    throw err;
+                if (outcome.rejected !== undefined) {
+                    // a syntax error in one file made the server refuse the whole batch, so nothing ran: the files
+                    // before that one go again, then it runs (and fails) alone
+                    batchLimit = Math.max(1, outcome.rejected);
+                    continue;
                 }
-                if (session.aborted && stopped) {
-                    const err = abortError(`while running ${stopped.planned.file}`, { file: stopped.planned.file });
-                    await recordFailureQuietly(ctx, stopped, err, {
-                        failedStatement: null,
-                        statementsDone: 0,
-                        doneChecksum: null,
-                        executionMs: 0,
-                    });
-                    setResult(resultOf(stopped.planned, 'failed', { transactional: true, error: err.format() }), historyKey(stopped.planned.migration));
-                    throw err;
-                }
-                logger.debug(`a batch stopped at ${exes[i]?.planned.file}: running it on its own`);
-                // the file that stopped the batch runs again on its own (honest retry; located error if it fails)
+                if (outcome.stopped === undefined)
+                    throw outcome.error;
+                batchTry = outcome.stopped;
             }
             const exe = exes[i];
-            // a lock timeout that stopped a batch at this file counts as its first try
-            const priorLockTimeouts = lastBatchError !== undefined && isLockTimeout(lastBatchError) ? 1 : 0;
             i++;
             const p = exe.planned;
             try {
-                await ensureParsed(exe);
+                // a file that failed in a batch has its failure already (a parse error included): not parsed again
+                if (batchTry === undefined)
+                    await ensureParsed(exe);
             }
             catch (e) {
                 const scrubbed = scrubError(e, redact);
@@ -11515,9 +11683,7 @@ async function apply(options) {
                 logger.info(`${p.file}: a previous run ${p.previous?.status === 'running' ? 'was interrupted' : 'failed'}${p.previous?.error ? ` (${p.previous.error.split('\n')[0]})` : ''}; ${transactional ? 'retrying it from scratch' : 'resuming it'}`);
             }
             try {
-                const running = transactional
-                    ? runTransactional(ctx, exe, true, priorLockTimeouts)
-                    : runNonTransactional(ctx, exe);
+                const running = transactional ? runTransactional(ctx, exe, batchTry) : runNonTransactional(ctx, exe);
                 running.catch(() => undefined); // awaited below; parsing ahead must not leave it unhandled
                 await parseAhead(i);
                 applied(exe, await running);
@@ -12804,7 +12970,7 @@ function catalogSql(incremental) {
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 )${incremental ? `, ${TOUCHED_CTE}` : ''}
-SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode
+SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode, 'n' || n.oid AS ident
   FROM pg_namespace n
  WHERE ${USER_NS}
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_namespace'::regclass AND ext.objid = n.oid)
@@ -12824,7 +12990,8 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
               || CASE c.relkind WHEN 'p' THEN ' PARTITIONED' WHEN 'f' THEN ' FOREIGN' ELSE '' END
        END`)},
        c.oid::text,
-       c.relkind::text || ':' || c.relfilenode::text
+       c.relkind::text || ':' || c.relfilenode::text,
+       'c' || c.oid
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
@@ -12840,7 +13007,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
          || CASE WHEN a.attidentity <> '' THEN ' IDENTITY' ELSE '' END
          || CASE WHEN a.attgenerated <> '' THEN ' GENERATED AS ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
                  WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END`)},
-       NULL, NULL
+       NULL, NULL, 'a' || a.attrelid || '.' || a.attnum
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -12851,7 +13018,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
 UNION ALL
 SELECT 'constraint', n.nspname || '.' || c.relname || '.' || k.conname, n.nspname || '.' || c.relname,
        ${def(`(${t('k.conrelid')} OR ${t('k.confrelid')})`, 'pg_get_constraintdef(k.oid)')},  -- ends with NOT VALID while unvalidated
-       NULL, NULL
+       NULL, NULL, 'k' || k.oid
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -12866,7 +13033,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
          WHEN 'r' THEN 'RANGE'
          WHEN 'm' THEN 'MULTIRANGE'
          ELSE t.typtype::text END,
-       NULL, NULL
+       NULL, NULL, 't' || t.oid
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_class tc ON tc.oid = t.typrelid
@@ -12877,7 +13044,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
 UNION ALL
 SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
        ${def('age(p.xmin) <= 0', `p.prokind::text || ' ' || format_type(p.prorettype, NULL) || ' ' || md5(coalesce(p.prosrc, ''))`)},
-       NULL, NULL
+       NULL, NULL, 'p' || p.oid
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE ${USER_NS}
@@ -12885,13 +13052,13 @@ SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proa
 UNION ALL
 SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, n.nspname || '.' || c.relname,
        ${def(t('tg.tgrelid'), `md5(pg_get_triggerdef(tg.oid)) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' ELSE '' END`)},
-       NULL, NULL
+       NULL, NULL, 'g' || tg.oid
   FROM pg_trigger tg
   JOIN pg_class c ON c.oid = tg.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT tg.tgisinternal AND ${USER_NS} AND c.relpersistence <> 't'
 UNION ALL
-SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL
+SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL, 'x' || x.oid
   FROM pg_extension x
  WHERE x.extname <> 'plpgsql'
 `;
@@ -12910,7 +13077,8 @@ function snapshotFromRows(rows, previous) {
     for (const r of rows) {
         const object = r.tbl ? { kind: r.kind, name: r.name, table: r.tbl } : { kind: r.kind, name: r.name };
         const key = objectKey(r.kind, r.name);
-        objects.set(key, { object, def: r.def ?? previous?.objects.get(key)?.def ?? '' });
+        const def = r.def ?? previous?.objects.get(key)?.def ?? '';
+        objects.set(key, r.ident ? { object, def, ident: r.ident } : { object, def });
         if (r.oid && r.filenode) {
             const colon = r.filenode.indexOf(':');
             relations.set(r.oid, {
@@ -12943,7 +13111,27 @@ function diffCatalog(before, after) {
         if (!after.objects.has(key))
             dropped.push(b.object);
     }
-    return { created, dropped, changed };
+    return { created, dropped, changed, renamed: renamedObjects(before, after, dropped) };
+}
+/**
+ * Dropped names whose object is still there under another name (same identity): renames, SET SCHEMA, an index that
+ * became a constraint's (`ADD CONSTRAINT … USING INDEX`), a table's columns and constraints moving with it.
+ */
+function renamedObjects(before, after, dropped) {
+    if (dropped.length === 0)
+        return [];
+    const byIdent = new Map();
+    for (const e of after.objects.values())
+        if (e.ident)
+            byIdent.set(e.ident, e);
+    const out = [];
+    for (const o of dropped) {
+        const ident = before.objects.get(objectKey(o.kind, o.name))?.ident;
+        const now = ident ? byIdent.get(ident) : undefined;
+        if (now)
+            out.push({ from: o, to: now.object });
+    }
+    return out;
 }
 /**
  * Tables and materialized views present in both snapshots (same oid) whose relfilenode changed:
@@ -13487,7 +13675,7 @@ async function runStatements(client, statements) {
  * After a whole-file failure (rolled back), finds the failing statement by re-running the file one
  * statement at a time in one transaction, then rolls that back too.
  */
-async function locateFailure(client, file, original) {
+async function replay_locateFailure(client, file, original) {
     const err = replay_pgError(original);
     const fallback = { migration: file, line: file.upStartLine, endLine: file.upStartLine, ...err };
     let parsed;
@@ -13580,7 +13768,7 @@ async function replayFile(client, file) {
             if (statements)
                 return runStatementMode(client, file, statements);
         }
-        return locateFailure(client, file, e);
+        return replay_locateFailure(client, file, e);
     }
 }
 
@@ -14274,8 +14462,9 @@ function explainedByStatement(ctx) {
         }
         return false;
     };
+    const moved = renamedInDiff(ctx);
     return (o) => {
-        if (named.has(o))
+        if (named.has(o) || moved(o))
             return true;
         if (o.table && containers.has(o.table))
             return true;
@@ -14292,6 +14481,8 @@ function explainedByStatement(ctx) {
  */
 function renamedInDiff(ctx) {
     const { created, dropped } = ctx.trace.diff;
+    // Identity (oid, attnum) from the catalog: exact. The column-set match below covers diffs without it.
+    const byIdentity = new Set((ctx.trace.diff.renamed ?? []).map((r) => `${r.from.kind}:${r.from.name}`));
     const columnsOf = (objects, table) => objects
         .filter((o) => o.kind === 'column' && o.table === table)
         .map((o) => o.name.slice(table.length + 1))
@@ -14305,7 +14496,7 @@ function renamedInDiff(ctx) {
         if (created.some((n) => n.kind === old.kind && columnsOf(created, n.name) === cols))
             renamed.add(old.name);
     }
-    return (o) => renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
+    return (o) => byIdentity.has(`${o.kind}:${o.name}`) || renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules/cascade-drop.js
@@ -14331,17 +14522,31 @@ the same change are not reported.`,
             return [];
         const explained = explainedByStatement(ctx);
         const victims = collapseParts(ctx.trace.diff.dropped.filter((o) => !explained(o) && objectPreexisting(ctx, o)));
-        if (victims.length === 0)
+        // A DROP (FUNCTION, SEQUENCE, TYPE …) CASCADE also strips column defaults that use the dropped object.
+        const defaults = dropInfo(ctx.statement.ast)
+            ? ctx.trace.diff.changed.filter((c) => c.object.kind === 'column' &&
+                c.object.table !== undefined &&
+                ctx.isPreexisting('table', c.object.table) &&
+                / DEFAULT /.test(c.before) &&
+                !/ DEFAULT /.test(c.after))
+            : [];
+        if (victims.length === 0 && defaults.length === 0)
             return [];
-        const names = victims.map((o) => `${o.kind} ${o.name}`);
+        const names = [
+            ...victims.map((o) => `${o.kind} ${o.name}`),
+            ...defaults.map((c) => `the default of column ${c.object.name}`),
+        ];
         const cascade = dropInfo(ctx.statement.ast)?.cascade === true ||
             (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
             /\bcascade\b/i.test(ctx.statement.text);
         return [
             {
-                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
+                message: `Also drops ${names.length === 1 ? '' : `${names.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
                 suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
-                evidence: victims.map(droppedLine),
+                evidence: [
+                    ...victims.map(droppedLine),
+                    ...defaults.map((c) => `changed: column ${c.object.name}: ${c.before} → ${c.after}`),
+                ],
             },
         ];
     },
@@ -14810,6 +15015,44 @@ other object that existed before the change and is gone afterwards is reported h
     },
 };
 
+;// CONCATENATED MODULE: ./src/lint/rules/dynamic-rename.js
+
+
+const dynamic_rename_KINDS = new Set(['table', 'view', 'matview', 'column', 'schema']);
+/** Renames worth naming: not the columns, indexes and constraints that only moved with their renamed table. */
+function ownRenames(renamed) {
+    const movedTables = new Set(renamed.filter((r) => r.from.kind !== 'column').map((r) => r.from.name));
+    return renamed.filter((r) => dynamic_rename_KINDS.has(r.from.kind) && !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)));
+}
+const dynamicRename = {
+    id: 'dynamic-rename',
+    category: 'backward-incompatible',
+    defaultSeverity: 'warning',
+    summary: 'A DO block, function call or EXECUTE renamed or moved existing tables, views or columns.',
+    docs: `Renames run by dynamic SQL (\`DO $$ … EXECUTE 'ALTER TABLE … RENAME …' $$\`, a function that renames things)
+break running code exactly like a plain \`RENAME\` (see \`rename-table\`, \`rename-column\`), but a reader of the
+migration cannot see them. db-action executes the statement on the dev database and follows each object by its
+identity (oid, column number): an existing table, view, schema or column that is still there under another name is
+reported here. Objects created earlier in the same change are not reported.
+
+**Instead:** write the rename as plain DDL so reviewers see it, and make it safe (add the new name, write to both,
+switch readers, drop the old name later; or a view with the old name during the transition).`,
+    check(ctx) {
+        if (!DYNAMIC_KINDS.has(ctx.statement.kind))
+            return [];
+        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => ctx.isPreexisting(r.from.kind, r.from.name));
+        if (renames.length === 0)
+            return [];
+        return [
+            {
+                message: `Dynamic SQL renames ${listNames(renames.map((r) => `${r.from.kind} ${r.from.name} to ${r.to.name}`))}: running code that uses the old name fails until it is redeployed.`,
+                suggestion: `Write the rename as plain DDL so reviewers see it, and keep the old name working during the transition (a view, or both columns).`,
+                evidence: renames.map((r) => `renamed: ${r.from.kind} ${r.from.name} → ${r.to.name}`),
+            },
+        ];
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/lint/rules/narrowing-type.js
 
 
@@ -15154,6 +15397,9 @@ later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking 
 optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
+\`ADD PRIMARY KEY\` (also \`… USING INDEX\`) sets its columns NOT NULL implicitly, with the same scan: a nullable
+existing column there is reported too.
+
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
 still the production rows. Tables created earlier in the same change are not reported.`,
     check(ctx) {
@@ -15179,9 +15425,32 @@ still the production rows. Tables created earlier in the same change are not rep
                 ],
             });
         }
+        // A PRIMARY KEY (also `USING INDEX`) makes its columns NOT NULL implicitly: the same scan and the same failure.
+        const explicit = new Set(a.cmds.filter((c) => c.subtype === 'AT_SetNotNull' && c.name).map((c) => c.name));
+        for (const change of ctx.trace.diff.changed) {
+            if (change.object.kind !== 'column' || change.object.table !== table)
+                continue;
+            const column = change.object.name.slice(table.length + 1);
+            if (explicit.has(column) || !gainsNotNull(change.before, change.after))
+                continue;
+            if (ctx.objectsOn?.(table).some((e) => e.object.kind === 'constraint' && provesNotNull(e.def, column)))
+                continue;
+            hits.push({
+                message: `Makes ${table}.${column} NOT NULL implicitly (PRIMARY KEY): fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
+                suggestion: `First ADD CONSTRAINT ${ident(`${column}_not_null`)} CHECK (${ident(column)} IS NOT NULL) NOT VALID and VALIDATE it in a later migration, then ALTER COLUMN ${ident(column)} SET NOT NULL (no scan), then add the primary key.`,
+                evidence: [
+                    `changed: column ${change.object.name}: ${change.before} → ${change.after}`,
+                    ...lockEvidence(ctx, table),
+                ],
+            });
+        }
         return hits;
     },
 };
+/** The column definition went from nullable to NOT NULL. */
+function gainsNotNull(before, after) {
+    return !/ NOT NULL\b/.test(before) && / NOT NULL\b/.test(after);
+}
 
 ;// CONCATENATED MODULE: ./src/lint/rules/set-schema.js
 
@@ -15248,7 +15517,74 @@ and drop it in a later migration. Objects created earlier in the same change are
     },
 };
 
+;// CONCATENATED MODULE: ./src/lint/rules/truncate.js
+
+
+
+/**
+ * A DO block or function call whose text says TRUNCATE and that gave existing tables a new relfilenode: the tables
+ * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
+ */
+function truncatesDynamically(ctx) {
+    return (DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text));
+}
+const truncate = {
+    id: 'truncate',
+    category: 'destructive',
+    defaultSeverity: 'error',
+    summary: 'TRUNCATE of an existing table deletes every row in it.',
+    docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
+referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
+test or staging database also empties production.
+
+**Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
+the migration history. Tables created earlier in the same change are not reported. A \`TRUNCATE\` run by dynamic SQL (in a
+\`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
+    check(ctx) {
+        if (truncatesDynamically(ctx)) {
+            return ctx.trace.rewritten
+                .filter((table) => ctx.isPreexisting('table', table))
+                .map((table) => ({
+                message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
+                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(table)} WHERE …, written in the migration itself, or run one-off cleanups outside the migrations.`,
+                evidence: [`relfilenode changed: ${table} truncated or rewritten`, ...lockEvidence(ctx, table)],
+            }));
+        }
+        const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
+        if (!t)
+            return [];
+        const hits = [];
+        const named = new Set();
+        for (const r of arr(t.relations)) {
+            const ref = rangeVar(r);
+            if (!ref)
+                continue;
+            named.add(qualified(ctx, ref));
+            if (!preexisting(ctx, 'table', ref))
+                continue;
+            const name = qualified(ctx, ref);
+            hits.push({
+                message: `Truncates table ${name}: every row is deleted.`,
+                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
+                evidence: lockEvidence(ctx, name),
+            });
+        }
+        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
+        for (const other of ctx.trace.rewritten) {
+            if (named.has(other) || !ctx.isPreexisting('table', other))
+                continue;
+            hits.push({
+                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
+                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
+                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
+            });
+        }
+        return hits;
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/lint/rules/table-rewrite.js
+
 
 
 /** A suggestion fitting what the statement does. */
@@ -15282,7 +15618,7 @@ reported by \`truncate\`, not here. Tables created earlier in the same change ar
 **Instead:** add a new column, backfill it in batches, switch code over and drop the old column later; for
 compaction use \`pg_repack\`.`,
     check(ctx) {
-        if (ctx.statement.kind === 'TruncateStmt')
+        if (ctx.statement.kind === 'TruncateStmt' || truncatesDynamically(ctx))
             return [];
         const tables = ctx.trace.rewritten.filter((t) => ctx.isPreexisting('table', t));
         if (tables.length === 0)
@@ -15315,48 +15651,49 @@ compaction use \`pg_repack\`.`,
     },
 };
 
-;// CONCATENATED MODULE: ./src/lint/rules/truncate.js
+;// CONCATENATED MODULE: ./src/lint/rules/timezone-dependent-rewrite.js
 
+const WITHOUT_TZ = /^timestamp(\(\d+\))? without time zone\b/;
+const WITH_TZ = /^timestamp(\(\d+\))? with time zone\b/;
+/** `timestamp` → `timestamptz` or back, from the column's catalog definitions before and after. */
+function zoneFlip(change) {
+    if (WITHOUT_TZ.test(change.before) && WITH_TZ.test(change.after))
+        return 'to timestamptz';
+    if (WITH_TZ.test(change.before) && WITHOUT_TZ.test(change.after))
+        return 'to timestamp';
+    return undefined;
+}
+const timezoneDependentRewrite = {
+    id: 'timezone-dependent-rewrite',
+    category: 'table-rewrite',
+    defaultSeverity: 'warning',
+    summary: 'timestamp ↔ timestamptz is done without a rewrite only when the session TimeZone is UTC.',
+    docs: `Since PostgreSQL 12, \`ALTER COLUMN … TYPE timestamptz\` on a \`timestamp\` column (and back) keeps the table
+as it is **only when the session's \`TimeZone\` is \`UTC\`**; in any other zone every row is rewritten under an
+\`AccessExclusiveLock\`. The dev database runs with \`TimeZone = UTC\` (so its verdicts do not depend on the machine),
+which is why the trace shows no rewrite; the server or role that runs the migration in production may well use
+another zone. Tables created earlier in the same change are not reported.
 
-const truncate = {
-    id: 'truncate',
-    category: 'destructive',
-    defaultSeverity: 'error',
-    summary: 'TRUNCATE of an existing table deletes every row in it.',
-    docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
-referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
-test or staging database also empties production.
-
-**Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
-the migration history. Tables created earlier in the same change are not reported.`,
+**Instead:** put \`SET LOCAL TimeZone = 'UTC';\` in the migration before the \`ALTER\` (db-action apply runs the file in
+one transaction), so the change is done in place everywhere, then silence this rule on the statement.`,
     check(ctx) {
-        const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
-        if (!t)
+        const a = alterTable(ctx.statement.ast);
+        if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType'))
             return [];
         const hits = [];
-        const named = new Set();
-        for (const r of arr(t.relations)) {
-            const ref = rangeVar(r);
-            if (!ref)
+        for (const change of ctx.trace.diff.changed) {
+            const table = change.object.table;
+            if (change.object.kind !== 'column' || !table || !ctx.isPreexisting('table', table))
                 continue;
-            named.add(qualified(ctx, ref));
-            if (!preexisting(ctx, 'table', ref))
-                continue;
-            const name = qualified(ctx, ref);
-            hits.push({
-                message: `Truncates table ${name}: every row is deleted.`,
-                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
-                evidence: lockEvidence(ctx, name),
-            });
-        }
-        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
-        for (const other of ctx.trace.rewritten) {
-            if (named.has(other) || !ctx.isPreexisting('table', other))
+            if (ctx.trace.rewritten.includes(table))
+                continue; // really rewritten: table-rewrite reports it
+            const flip = zoneFlip(change);
+            if (!flip)
                 continue;
             hits.push({
-                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
-                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
-                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
+                message: `Changes ${change.object.name} ${flip}: done in place here only because the dev database's TimeZone is UTC; in a session with another TimeZone it rewrites ${table} under an AccessExclusiveLock.`,
+                suggestion: `Add SET LOCAL TimeZone = 'UTC'; before this statement so it is done in place on every server.`,
+                evidence: [`changed: column ${change.object.name}: ${change.before} → ${change.after}`],
             });
         }
         return hits;
@@ -15494,6 +15831,8 @@ where you chose to check the data. Tables created earlier in the same change are
 
 
 
+
+
 const specific = [
     // destructive
     dropTable,
@@ -15511,8 +15850,10 @@ const specific = [
     renameView,
     renameSchema,
     setSchema,
+    dynamicRename,
     // table-rewrite
     tableRewrite,
+    timezoneDependentRewrite,
     // blocking-lock
     createIndexBlocking,
     addConstraintValidating,
@@ -15545,25 +15886,51 @@ function ruleById(id) {
 class ChangeTracker {
     created = new Set();
     baseline;
+    /** Identities (oid, attnum) of the objects on the base: they follow an object through renames and SET SCHEMA. */
+    baseIdents = new Set();
     /** `baseline`: the catalog after the base migrations, before the first new statement. */
     constructor(baseline) {
         this.baseline = baseline;
+        for (const e of baseline.objects.values())
+            if (e.ident)
+                this.baseIdents.add(e.ident);
     }
-    /** Remembers what a traced statement created. */
+    /** Remembers what a traced statement created (a renamed object's new name is not a creation). */
     record(diff) {
-        for (const o of diff.created)
-            this.created.add(objectKey(o.kind, o.name));
+        const moved = new Set((diff.renamed ?? []).map((r) => objectKey(r.to.kind, r.to.name)));
+        for (const o of diff.created) {
+            const key = objectKey(o.kind, o.name);
+            if (!moved.has(key))
+                this.created.add(key);
+        }
     }
-    /** True if the object existed on the base and was not (re)created by the change so far. */
-    isPreexisting(kind, name) {
-        return candidateKeys(kind, name).some((k) => this.baseline.objects.has(k) && !this.created.has(k));
+    /**
+     * True if the object existed on the base and was not (re)created by the change so far. `current` (the catalog just
+     * before the statement) resolves the name to its identity, so a base table renamed earlier in the change is still
+     * the base table under its new name, and a dropped and re-created one is new.
+     */
+    isPreexisting(kind, name, current) {
+        const keys = candidateKeys(kind, name);
+        if (current) {
+            for (const k of keys) {
+                const ident = current.objects.get(k)?.ident;
+                if (ident)
+                    return this.baseIdents.has(ident);
+            }
+        }
+        return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
     }
     /**
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
     context(file, statement, trace, before) {
-        const ctx = { file, statement, trace, isPreexisting: (kind, name) => this.isPreexisting(kind, name) };
+        const ctx = {
+            file,
+            statement,
+            trace,
+            isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+        };
         if (!before)
             return ctx;
         let byTable;
@@ -15585,6 +15952,26 @@ class ChangeTracker {
         };
         return { ...ctx, objectsOn };
     }
+}
+
+;// CONCATENATED MODULE: ./src/lint/one-transaction.js
+/** Whether apply runs the file as one transaction (the apply runner's rule). */
+function runsAsOneTransaction(file, parsed) {
+    if (file.transaction === 'none' || parsed.txMode === 'none')
+        return false;
+    return parsed.statements.every((s) => s.transactional);
+}
+/**
+ * SQLSTATEs that mean "fine on its own, not inside the migration's transaction": unsafe use of an enum value added in
+ * the same transaction, a statement refused in a transaction block, a DO block or procedure that COMMITs.
+ */
+const ONE_TRANSACTION_CODES = new Set(['55P04', '25001', '2D000']);
+/** What to do about a failure that only happens in one transaction. */
+function oneTransactionHint(code) {
+    if (code === '55P04') {
+        return 'a new enum value cannot be used in the transaction that adds it: move ALTER TYPE … ADD VALUE into a migration of its own, before the one that uses it';
+    }
+    return 'this statement cannot run inside the migration’s transaction: put `-- db-action:tx-mode none` at the top of the file (each statement then commits on its own), or move it into a migration of its own';
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace.js
@@ -15612,11 +15999,22 @@ function failed(before, transactional, durationMs, e) {
         after: before,
     };
 }
-function locksOn(before, rows) {
+/**
+ * Locks on relations that existed before the statement. `held`: (oid, mode) pairs the file's transaction held before
+ * this statement (they are not this statement's); the pairs seen now are added to it.
+ */
+function locksOn(before, rows, held) {
     const seen = new Set();
     const locks = [];
+    const heldBefore = held ? new Set(held) : undefined;
     for (const row of rows) {
         const r = row;
+        const pair = `${String(r.oid)}\u0000${String(r.mode)}`;
+        if (held) {
+            held.add(pair);
+            if (heldBefore?.has(pair))
+                continue;
+        }
         const rel = before.relations.get(String(r.oid));
         if (!rel)
             continue; // created by this statement, a system catalog, or a temp relation
@@ -15667,10 +16065,12 @@ async function traceOutsideTransaction(client, stmt, before) {
  * Transaction-control statements written in the file (BEGIN/COMMIT) are not executed: the tracer
  * manages transactions itself.
  */
-async function traceStatement(client, stmt, before) {
+async function traceStatement(client, stmt, before, fileTransaction) {
     if (stmt.transactionControl) {
         return { trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs: 0, transactional: true }, after: before };
     }
+    if (fileTransaction)
+        return traceInFileTransaction(client, stmt, before, fileTransaction);
     if (!stmt.transactional)
         return traceOutsideTransaction(client, stmt, before);
     const started = performance.now();
@@ -15709,12 +16109,36 @@ async function traceStatement(client, stmt, before) {
         after,
     };
 }
+/** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
+async function traceInFileTransaction(client, stmt, before, tx) {
+    const started = performance.now();
+    try {
+        await client.query(stmt.text);
+    }
+    catch (e) {
+        return failed(before, true, performance.now() - started, e);
+    }
+    const durationMs = performance.now() - started;
+    const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`));
+    const after = snapshotFromRows((results[1]?.rows ?? []), before);
+    return {
+        trace: {
+            locks: locksOn(before, results[0]?.rows ?? [], tx.held),
+            rewritten: rewrittenRelations(before, after),
+            diff: diffCatalog(before, after),
+            durationMs,
+            transactional: true,
+        },
+        after,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/lint/trace-files.js
 /**
  * Tracing the new migrations of one lint run, file by file and statement by statement, over one
  * dev-database session, and running the rules on each traced statement.
  */
+
 
 
 
@@ -15732,6 +16156,10 @@ class ChangeTracer {
         this.options = options;
         this.snapshot = baseline;
         this.tracker = new ChangeTracker(baseline);
+    }
+    /** Ends the file's transaction after a failure (the connection may be gone: the lint is over then anyway). */
+    async rollback() {
+        await this.client.query('ROLLBACK').catch(() => undefined);
     }
     /** Runs every rule on one traced statement. A crashing rule is a bug: logged, never fatal to the run. */
     runRules(ctx) {
@@ -15788,45 +16216,89 @@ class ChangeTracer {
                 findings.push(f);
             return { report: report('not traced: the file does not parse'), failed: true };
         }
-        for (const stmt of parsed.statements) {
-            this.options.signal?.throwIfAborted();
-            const head = {
-                index: stmt.index,
-                line: stmt.startLine,
-                endLine: stmt.endLine,
-                sql: sqlPreview(stmt.text),
-                kind: stmt.kind,
-            };
-            if (stmt.transactionControl) {
+        // A transactional file runs in ONE transaction, as `db-action apply` runs it: errors that only happen there
+        // (an enum value used in the transaction that adds it, a DO block that COMMITs, deferred constraints) are seen,
+        // and what a statement leaves for the next (a temporary table ON COMMIT DROP) is there. Other files run statement
+        // by statement, each committing, as apply runs them.
+        const fileTx = runsAsOneTransaction(file, parsed) ? { held: new Set() } : undefined;
+        const atFileStart = this.snapshot;
+        const fail = (line, endLine, message, code, note) => {
+            const f = this.applyError(path, line, endLine, message, fileTx && code && ONE_TRANSACTION_CODES.has(code)
+                ? oneTransactionHint(code)
+                : 'Fix the statement; the rest of this file and later migrations were not traced.');
+            if (f)
+                findings.push(f);
+            return { report: report(note), failed: true };
+        };
+        let open = false;
+        try {
+            if (fileTx) {
+                await this.client.query('BEGIN');
+                open = true;
+            }
+            for (const stmt of parsed.statements) {
+                this.options.signal?.throwIfAborted();
+                const head = {
+                    index: stmt.index,
+                    line: stmt.startLine,
+                    endLine: stmt.endLine,
+                    sql: sqlPreview(stmt.text),
+                    kind: stmt.kind,
+                };
+                if (stmt.transactionControl) {
+                    statements.push({
+                        ...head,
+                        durationMs: 0,
+                        locks: [],
+                        rewritten: [],
+                        transactional: true,
+                        note: fileTx
+                            ? 'skipped: explicit transaction control (the file runs in one transaction, as apply runs it)'
+                            : 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+                    });
+                    continue;
+                }
+                const before = this.snapshot;
+                const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+                this.snapshot = after;
                 statements.push({
                     ...head,
-                    durationMs: 0,
-                    locks: [],
-                    rewritten: [],
-                    transactional: true,
-                    note: 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+                    durationMs: round(trace.durationMs),
+                    locks: trace.locks,
+                    rewritten: trace.rewritten,
+                    transactional: trace.transactional,
+                    ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
                 });
-                continue;
+                if (trace.error) {
+                    if (open) {
+                        open = false;
+                        await this.rollback();
+                        this.snapshot = atFileStart;
+                    }
+                    return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
+                }
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+                this.tracker.record(trace.diff);
             }
-            const before = this.snapshot;
-            const { trace, after } = await traceStatement(this.client, stmt, before);
-            this.snapshot = after;
-            statements.push({
-                ...head,
-                durationMs: round(trace.durationMs),
-                locks: trace.locks,
-                rewritten: trace.rewritten,
-                transactional: trace.transactional,
-                ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
-            });
-            if (trace.error) {
-                const f = this.applyError(path, stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, 'Fix the statement; the rest of this file and later migrations were not traced.');
-                if (f)
-                    findings.push(f);
-                return { report: report(`traced up to the failing statement at line ${stmt.startLine}`), failed: true };
+            if (open) {
+                open = false;
+                try {
+                    await this.client.query('COMMIT');
+                }
+                catch (e) {
+                    await this.rollback();
+                    this.snapshot = atFileStart;
+                    const last = [...parsed.statements].reverse().find((s) => !s.transactionControl);
+                    const line = last?.startLine ?? file.upStartLine;
+                    const err = e;
+                    const code = typeof err.code === 'string' ? err.code : undefined;
+                    return fail(line, last?.endLine ?? line, `The file fails at COMMIT: ${pgMessage(String(err.message ?? e), code)}.`, code, 'fails at COMMIT (deferred constraint): later migrations were not traced');
+                }
             }
-            findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
-            this.tracker.record(trace.diff);
+        }
+        finally {
+            if (open)
+                await this.rollback();
         }
         return { report: report(), failed: false };
     }
@@ -16432,9 +16904,13 @@ function formatText(report, options) {
         const meta = [];
         if (g.report)
             meta.push(plural(g.report.statements.length, 'statement'), counts_formatDuration(g.report.durationMs));
-        const mark = g.findings.length === 0
-            ? paint('✓', 'green')
-            : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+        // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
+        const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+        const mark = untraced
+            ? paint('–', 'dim')
+            : g.findings.length === 0
+                ? paint('✓', 'green')
+                : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
         lines.push(`${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`);
         if (g.report?.note)
             lines.push(`  ${paint('note:', 'dim')} ${g.report.note}`);

@@ -44917,11 +44917,39 @@ function urlPassword(url) {
         return undefined;
     return userinfo.slice(colon + 1);
 }
+/** Whether the `@` at `i` of `rest` (a URL after `://`) is inside a query value (`?application_name=me@laptop`). */
+function inQueryValue(rest, i) {
+    const query = rest.indexOf('?');
+    if (query < 0 || query > i)
+        return false;
+    const pairStart = Math.max(rest.lastIndexOf('&', i), rest.lastIndexOf('?', i));
+    return rest.slice(pairStart + 1, i).includes('=');
+}
+/** The userinfo of a `scheme://` URL: up to the last `@` that is not in a query value. Undefined without one. */
+function urlUserinfo(url) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+    if (!scheme)
+        return undefined;
+    const rest = url.slice(scheme[0].length);
+    let at = rest.lastIndexOf('@');
+    while (at >= 0 && inQueryValue(rest, at))
+        at = at > 0 ? rest.lastIndexOf('@', at - 1) : -1;
+    if (at < 0)
+        return undefined;
+    const userinfo = rest.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    const authorityEnd = rest.search(/[/?#]/);
+    return {
+        userinfo,
+        password: colon < 0 ? undefined : userinfo.slice(colon + 1),
+        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+    };
+}
 /**
  * Every secret spelling in a connection string (URL or key=value DSN): the whole string, the
- * password as written, percent-decoded and percent-encoded. Longest first, so that redacting the
- * whole URL wins over redacting only its password. The whole string counts as secret even without a
- * password (it may carry tokens in its query).
+ * password and the whole `user:password` part as written, percent-decoded and percent-encoded.
+ * Longest first, so that redacting the whole URL wins over redacting only its password. The whole
+ * string counts as secret even without a password (it may carry tokens in its query).
  */
 function secretsOf(url) {
     const out = new Set();
@@ -44929,9 +44957,16 @@ function secretsOf(url) {
     const fromUrl = urlPassword(url);
     if (fromUrl !== undefined)
         passwords.push(fromUrl);
+    const info = urlUserinfo(url);
+    if (info?.password) {
+        // the whole `user:password`: with an unencoded `@` or `/`, pieces of it show up as "host" or "database"
+        passwords.push(info.password, info.userinfo);
+    }
     try {
         const parsed = new URL(url);
-        if (parsed.password)
+        // the parser's password of an ambiguous URL is only the start of the real one: redacting it would
+        // hide unrelated text (a password `pa@ss…` is read as `pa`) and protect nothing
+        if (parsed.password && !info?.ambiguous)
             passwords.push(parsed.password);
         const qp = parsed.searchParams.get('password');
         if (qp)
@@ -45639,7 +45674,20 @@ function assertPostgresUrl(url) {
             hint: 'use postgres://user:password@host:5432/dbname',
         });
     }
+    assertUnambiguousUserinfo(url);
     return parsed;
+}
+/**
+ * Throws a DbActionError when the user name or password holds an unencoded `@`, `/`, `?` or `#`: a URL
+ * parser would end the password there and read the rest of it as the host, port or database (and
+ * connect there, printing it). Nothing of the URL is echoed: all of it may be password.
+ */
+function assertUnambiguousUserinfo(url) {
+    if (!urlUserinfo(url)?.ambiguous)
+        return;
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    });
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -47471,7 +47519,7 @@ function catalogSql(incremental) {
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 )${incremental ? `, ${TOUCHED_CTE}` : ''}
-SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode
+SELECT 'schema' AS kind, n.nspname AS name, NULL AS tbl, '' AS def, NULL AS oid, NULL AS filenode, 'n' || n.oid AS ident
   FROM pg_namespace n
  WHERE ${USER_NS}
    AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_namespace'::regclass AND ext.objid = n.oid)
@@ -47491,7 +47539,8 @@ SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 
               || CASE c.relkind WHEN 'p' THEN ' PARTITIONED' WHEN 'f' THEN ' FOREIGN' ELSE '' END
        END`)},
        c.oid::text,
-       c.relkind::text || ':' || c.relfilenode::text
+       c.relkind::text || ':' || c.relfilenode::text,
+       'c' || c.oid
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
@@ -47507,7 +47556,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
          || CASE WHEN a.attidentity <> '' THEN ' IDENTITY' ELSE '' END
          || CASE WHEN a.attgenerated <> '' THEN ' GENERATED AS ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
                  WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END`)},
-       NULL, NULL
+       NULL, NULL, 'a' || a.attrelid || '.' || a.attnum
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -47518,7 +47567,7 @@ SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, n.nspname ||
 UNION ALL
 SELECT 'constraint', n.nspname || '.' || c.relname || '.' || k.conname, n.nspname || '.' || c.relname,
        ${def(`(${t('k.conrelid')} OR ${t('k.confrelid')})`, 'pg_get_constraintdef(k.oid)')},  -- ends with NOT VALID while unvalidated
-       NULL, NULL
+       NULL, NULL, 'k' || k.oid
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -47533,7 +47582,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
          WHEN 'r' THEN 'RANGE'
          WHEN 'm' THEN 'MULTIRANGE'
          ELSE t.typtype::text END,
-       NULL, NULL
+       NULL, NULL, 't' || t.oid
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_class tc ON tc.oid = t.typrelid
@@ -47544,7 +47593,7 @@ SELECT 'type', n.nspname || '.' || t.typname, NULL,
 UNION ALL
 SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
        ${def('age(p.xmin) <= 0', `p.prokind::text || ' ' || format_type(p.prorettype, NULL) || ' ' || md5(coalesce(p.prosrc, ''))`)},
-       NULL, NULL
+       NULL, NULL, 'p' || p.oid
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE ${USER_NS}
@@ -47552,13 +47601,13 @@ SELECT 'function', n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proa
 UNION ALL
 SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, n.nspname || '.' || c.relname,
        ${def(t('tg.tgrelid'), `md5(pg_get_triggerdef(tg.oid)) || CASE tg.tgenabled WHEN 'D' THEN ' DISABLED' ELSE '' END`)},
-       NULL, NULL
+       NULL, NULL, 'g' || tg.oid
   FROM pg_trigger tg
   JOIN pg_class c ON c.oid = tg.tgrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT tg.tgisinternal AND ${USER_NS} AND c.relpersistence <> 't'
 UNION ALL
-SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL
+SELECT 'extension', x.extname, NULL, x.extversion, NULL, NULL, 'x' || x.oid
   FROM pg_extension x
  WHERE x.extname <> 'plpgsql'
 `;
@@ -47577,7 +47626,8 @@ function snapshotFromRows(rows, previous) {
     for (const r of rows) {
         const object = r.tbl ? { kind: r.kind, name: r.name, table: r.tbl } : { kind: r.kind, name: r.name };
         const key = objectKey(r.kind, r.name);
-        objects.set(key, { object, def: r.def ?? previous?.objects.get(key)?.def ?? '' });
+        const def = r.def ?? previous?.objects.get(key)?.def ?? '';
+        objects.set(key, r.ident ? { object, def, ident: r.ident } : { object, def });
         if (r.oid && r.filenode) {
             const colon = r.filenode.indexOf(':');
             relations.set(r.oid, {
@@ -47610,7 +47660,27 @@ function diffCatalog(before, after) {
         if (!after.objects.has(key))
             dropped.push(b.object);
     }
-    return { created, dropped, changed };
+    return { created, dropped, changed, renamed: renamedObjects(before, after, dropped) };
+}
+/**
+ * Dropped names whose object is still there under another name (same identity): renames, SET SCHEMA, an index that
+ * became a constraint's (`ADD CONSTRAINT … USING INDEX`), a table's columns and constraints moving with it.
+ */
+function renamedObjects(before, after, dropped) {
+    if (dropped.length === 0)
+        return [];
+    const byIdent = new Map();
+    for (const e of after.objects.values())
+        if (e.ident)
+            byIdent.set(e.ident, e);
+    const out = [];
+    for (const o of dropped) {
+        const ident = before.objects.get(objectKey(o.kind, o.name))?.ident;
+        const now = ident ? byIdent.get(ident) : undefined;
+        if (now)
+            out.push({ from: o, to: now.object });
+    }
+    return out;
 }
 /**
  * Tables and materialized views present in both snapshots (same oid) whose relfilenode changed:
@@ -48147,16 +48217,30 @@ function attachDirectives(statements, trailing) {
                 fileLevel.push({ source: d.source, names: d.names, line: d.line });
         }
     }
-    for (const s of statements) {
+    statements.forEach((s, i) => {
         const own = [];
-        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+        /** `trails`: the comment trails this statement (true), the previous one (false), or neither (undefined). */
+        const add = (c, trails) => {
             for (const d of parseDirectives(c)) {
-                if (d.kind === 'nolint')
-                    own.push({ source: d.source, names: d.names, line: d.line });
+                if (d.kind !== 'nolint')
+                    continue;
+                if (trails !== undefined && trails !== (d.source === 'db-action'))
+                    continue;
+                own.push({ source: d.source, names: d.names, line: d.line });
             }
+        };
+        const previousEnd = statements[i - 1]?.endLine;
+        for (const c of attachedComments(s.commentsBefore, s.startLine)) {
+            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+        }
+        if (s.endLine !== undefined) {
+            const after = statements[i + 1]?.commentsBefore ?? trailing;
+            for (const c of after)
+                if (c.startLine === s.endLine)
+                    add(c, true);
         }
         perStatement.push([...fileLevel, ...own]);
-    }
+    });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
 }
 
@@ -48614,12 +48698,13 @@ function parseSqlSync(input, options) {
         // else: a comment inside statement j, not a directive position
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    const endLines = spans.map((s) => source.lineAt(s.end - 1));
+    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
         startLine: startLines[i],
-        endLine: source.lineAt(s.end - 1),
+        endLine: endLines[i],
         kind: nodeKind(s.ast),
         ast: s.ast,
         transactional: isTransactional(s.ast),
@@ -49526,8 +49611,9 @@ function explainedByStatement(ctx) {
         }
         return false;
     };
+    const moved = renamedInDiff(ctx);
     return (o) => {
-        if (named.has(o))
+        if (named.has(o) || moved(o))
             return true;
         if (o.table && containers.has(o.table))
             return true;
@@ -49544,6 +49630,8 @@ function explainedByStatement(ctx) {
  */
 function renamedInDiff(ctx) {
     const { created, dropped } = ctx.trace.diff;
+    // Identity (oid, attnum) from the catalog: exact. The column-set match below covers diffs without it.
+    const byIdentity = new Set((ctx.trace.diff.renamed ?? []).map((r) => `${r.from.kind}:${r.from.name}`));
     const columnsOf = (objects, table) => objects
         .filter((o) => o.kind === 'column' && o.table === table)
         .map((o) => o.name.slice(table.length + 1))
@@ -49557,7 +49645,7 @@ function renamedInDiff(ctx) {
         if (created.some((n) => n.kind === old.kind && columnsOf(created, n.name) === cols))
             renamed.add(old.name);
     }
-    return (o) => renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
+    return (o) => byIdentity.has(`${o.kind}:${o.name}`) || renamed.has(o.name) || (o.table !== undefined && renamed.has(o.table));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules/cascade-drop.js
@@ -49583,17 +49671,31 @@ the same change are not reported.`,
             return [];
         const explained = explainedByStatement(ctx);
         const victims = collapseParts(ctx.trace.diff.dropped.filter((o) => !explained(o) && objectPreexisting(ctx, o)));
-        if (victims.length === 0)
+        // A DROP (FUNCTION, SEQUENCE, TYPE …) CASCADE also strips column defaults that use the dropped object.
+        const defaults = dropInfo(ctx.statement.ast)
+            ? ctx.trace.diff.changed.filter((c) => c.object.kind === 'column' &&
+                c.object.table !== undefined &&
+                ctx.isPreexisting('table', c.object.table) &&
+                / DEFAULT /.test(c.before) &&
+                !/ DEFAULT /.test(c.after))
+            : [];
+        if (victims.length === 0 && defaults.length === 0)
             return [];
-        const names = victims.map((o) => `${o.kind} ${o.name}`);
+        const names = [
+            ...victims.map((o) => `${o.kind} ${o.name}`),
+            ...defaults.map((c) => `the default of column ${c.object.name}`),
+        ];
         const cascade = dropInfo(ctx.statement.ast)?.cascade === true ||
             (alterTable(ctx.statement.ast)?.cmds.some((c) => c.behavior === 'DROP_CASCADE') ?? false) ||
             /\bcascade\b/i.test(ctx.statement.text);
         return [
             {
-                message: `Also drops ${victims.length === 1 ? '' : `${victims.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
+                message: `Also drops ${names.length === 1 ? '' : `${names.length} objects: `}${listNames(names)}, which \`${ast_short(ctx.statement.text, 60)}\` does not name (${cascade ? 'CASCADE' : 'dropped with it as dependents, e.g. partitions'}).`,
                 suggestion: `Drop dependent objects explicitly once nothing uses them, and drop without CASCADE so an unexpected dependency fails instead of being dropped.`,
-                evidence: victims.map(droppedLine),
+                evidence: [
+                    ...victims.map(droppedLine),
+                    ...defaults.map((c) => `changed: column ${c.object.name}: ${c.before} → ${c.after}`),
+                ],
             },
         ];
     },
@@ -50062,6 +50164,44 @@ other object that existed before the change and is gone afterwards is reported h
     },
 };
 
+;// CONCATENATED MODULE: ./src/lint/rules/dynamic-rename.js
+
+
+const dynamic_rename_KINDS = new Set(['table', 'view', 'matview', 'column', 'schema']);
+/** Renames worth naming: not the columns, indexes and constraints that only moved with their renamed table. */
+function ownRenames(renamed) {
+    const movedTables = new Set(renamed.filter((r) => r.from.kind !== 'column').map((r) => r.from.name));
+    return renamed.filter((r) => dynamic_rename_KINDS.has(r.from.kind) && !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)));
+}
+const dynamicRename = {
+    id: 'dynamic-rename',
+    category: 'backward-incompatible',
+    defaultSeverity: 'warning',
+    summary: 'A DO block, function call or EXECUTE renamed or moved existing tables, views or columns.',
+    docs: `Renames run by dynamic SQL (\`DO $$ … EXECUTE 'ALTER TABLE … RENAME …' $$\`, a function that renames things)
+break running code exactly like a plain \`RENAME\` (see \`rename-table\`, \`rename-column\`), but a reader of the
+migration cannot see them. db-action executes the statement on the dev database and follows each object by its
+identity (oid, column number): an existing table, view, schema or column that is still there under another name is
+reported here. Objects created earlier in the same change are not reported.
+
+**Instead:** write the rename as plain DDL so reviewers see it, and make it safe (add the new name, write to both,
+switch readers, drop the old name later; or a view with the old name during the transition).`,
+    check(ctx) {
+        if (!DYNAMIC_KINDS.has(ctx.statement.kind))
+            return [];
+        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => ctx.isPreexisting(r.from.kind, r.from.name));
+        if (renames.length === 0)
+            return [];
+        return [
+            {
+                message: `Dynamic SQL renames ${listNames(renames.map((r) => `${r.from.kind} ${r.from.name} to ${r.to.name}`))}: running code that uses the old name fails until it is redeployed.`,
+                suggestion: `Write the rename as plain DDL so reviewers see it, and keep the old name working during the transition (a view, or both columns).`,
+                evidence: renames.map((r) => `renamed: ${r.from.kind} ${r.from.name} → ${r.to.name}`),
+            },
+        ];
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/lint/rules/narrowing-type.js
 
 
@@ -50406,6 +50546,9 @@ later migration, \`ALTER TABLE t VALIDATE CONSTRAINT c_not_null;\` (no blocking 
 optionally drop the CHECK. db-action reads the constraints on the table just before the statement, so that
 last step is recognised and not reported.
 
+\`ADD PRIMARY KEY\` (also \`… USING INDEX\`) sets its columns NOT NULL implicitly, with the same scan: a nullable
+existing column there is reported too.
+
 Reported for every existing table, even when the column was added earlier in the same change: the table's rows are
 still the production rows. Tables created earlier in the same change are not reported.`,
     check(ctx) {
@@ -50431,9 +50574,32 @@ still the production rows. Tables created earlier in the same change are not rep
                 ],
             });
         }
+        // A PRIMARY KEY (also `USING INDEX`) makes its columns NOT NULL implicitly: the same scan and the same failure.
+        const explicit = new Set(a.cmds.filter((c) => c.subtype === 'AT_SetNotNull' && c.name).map((c) => c.name));
+        for (const change of ctx.trace.diff.changed) {
+            if (change.object.kind !== 'column' || change.object.table !== table)
+                continue;
+            const column = change.object.name.slice(table.length + 1);
+            if (explicit.has(column) || !gainsNotNull(change.before, change.after))
+                continue;
+            if (ctx.objectsOn?.(table).some((e) => e.object.kind === 'constraint' && provesNotNull(e.def, column)))
+                continue;
+            hits.push({
+                message: `Makes ${table}.${column} NOT NULL implicitly (PRIMARY KEY): fails if any existing row is NULL, and scans ${table} while reads and writes wait.`,
+                suggestion: `First ADD CONSTRAINT ${ident(`${column}_not_null`)} CHECK (${ident(column)} IS NOT NULL) NOT VALID and VALIDATE it in a later migration, then ALTER COLUMN ${ident(column)} SET NOT NULL (no scan), then add the primary key.`,
+                evidence: [
+                    `changed: column ${change.object.name}: ${change.before} → ${change.after}`,
+                    ...lockEvidence(ctx, table),
+                ],
+            });
+        }
         return hits;
     },
 };
+/** The column definition went from nullable to NOT NULL. */
+function gainsNotNull(before, after) {
+    return !/ NOT NULL\b/.test(before) && / NOT NULL\b/.test(after);
+}
 
 ;// CONCATENATED MODULE: ./src/lint/rules/set-schema.js
 
@@ -50500,7 +50666,74 @@ and drop it in a later migration. Objects created earlier in the same change are
     },
 };
 
+;// CONCATENATED MODULE: ./src/lint/rules/truncate.js
+
+
+
+/**
+ * A DO block or function call whose text says TRUNCATE and that gave existing tables a new relfilenode: the tables
+ * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
+ */
+function truncatesDynamically(ctx) {
+    return (DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text));
+}
+const truncate = {
+    id: 'truncate',
+    category: 'destructive',
+    defaultSeverity: 'error',
+    summary: 'TRUNCATE of an existing table deletes every row in it.',
+    docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
+referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
+test or staging database also empties production.
+
+**Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
+the migration history. Tables created earlier in the same change are not reported. A \`TRUNCATE\` run by dynamic SQL (in a
+\`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
+    check(ctx) {
+        if (truncatesDynamically(ctx)) {
+            return ctx.trace.rewritten
+                .filter((table) => ctx.isPreexisting('table', table))
+                .map((table) => ({
+                message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
+                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(table)} WHERE …, written in the migration itself, or run one-off cleanups outside the migrations.`,
+                evidence: [`relfilenode changed: ${table} truncated or rewritten`, ...lockEvidence(ctx, table)],
+            }));
+        }
+        const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
+        if (!t)
+            return [];
+        const hits = [];
+        const named = new Set();
+        for (const r of arr(t.relations)) {
+            const ref = rangeVar(r);
+            if (!ref)
+                continue;
+            named.add(qualified(ctx, ref));
+            if (!preexisting(ctx, 'table', ref))
+                continue;
+            const name = qualified(ctx, ref);
+            hits.push({
+                message: `Truncates table ${name}: every row is deleted.`,
+                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
+                evidence: lockEvidence(ctx, name),
+            });
+        }
+        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
+        for (const other of ctx.trace.rewritten) {
+            if (named.has(other) || !ctx.isPreexisting('table', other))
+                continue;
+            hits.push({
+                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
+                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
+                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
+            });
+        }
+        return hits;
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/lint/rules/table-rewrite.js
+
 
 
 /** A suggestion fitting what the statement does. */
@@ -50534,7 +50767,7 @@ reported by \`truncate\`, not here. Tables created earlier in the same change ar
 **Instead:** add a new column, backfill it in batches, switch code over and drop the old column later; for
 compaction use \`pg_repack\`.`,
     check(ctx) {
-        if (ctx.statement.kind === 'TruncateStmt')
+        if (ctx.statement.kind === 'TruncateStmt' || truncatesDynamically(ctx))
             return [];
         const tables = ctx.trace.rewritten.filter((t) => ctx.isPreexisting('table', t));
         if (tables.length === 0)
@@ -50567,48 +50800,49 @@ compaction use \`pg_repack\`.`,
     },
 };
 
-;// CONCATENATED MODULE: ./src/lint/rules/truncate.js
+;// CONCATENATED MODULE: ./src/lint/rules/timezone-dependent-rewrite.js
 
+const WITHOUT_TZ = /^timestamp(\(\d+\))? without time zone\b/;
+const WITH_TZ = /^timestamp(\(\d+\))? with time zone\b/;
+/** `timestamp` → `timestamptz` or back, from the column's catalog definitions before and after. */
+function zoneFlip(change) {
+    if (WITHOUT_TZ.test(change.before) && WITH_TZ.test(change.after))
+        return 'to timestamptz';
+    if (WITH_TZ.test(change.before) && WITHOUT_TZ.test(change.after))
+        return 'to timestamp';
+    return undefined;
+}
+const timezoneDependentRewrite = {
+    id: 'timezone-dependent-rewrite',
+    category: 'table-rewrite',
+    defaultSeverity: 'warning',
+    summary: 'timestamp ↔ timestamptz is done without a rewrite only when the session TimeZone is UTC.',
+    docs: `Since PostgreSQL 12, \`ALTER COLUMN … TYPE timestamptz\` on a \`timestamp\` column (and back) keeps the table
+as it is **only when the session's \`TimeZone\` is \`UTC\`**; in any other zone every row is rewritten under an
+\`AccessExclusiveLock\`. The dev database runs with \`TimeZone = UTC\` (so its verdicts do not depend on the machine),
+which is why the trace shows no rewrite; the server or role that runs the migration in production may well use
+another zone. Tables created earlier in the same change are not reported.
 
-const truncate = {
-    id: 'truncate',
-    category: 'destructive',
-    defaultSeverity: 'error',
-    summary: 'TRUNCATE of an existing table deletes every row in it.',
-    docs: `\`TRUNCATE\` deletes every row of a table that exists in production (and, with \`CASCADE\`, of every table
-referencing it; those are reported too, seen as a new relfilenode on the dev database), under an \`AccessExclusiveLock\`. Migrations run against every environment: a TRUNCATE meant for a
-test or staging database also empties production.
-
-**Instead:** delete the rows you mean with a \`DELETE … WHERE\` that names them, or do one-off data cleanups outside
-the migration history. Tables created earlier in the same change are not reported.`,
+**Instead:** put \`SET LOCAL TimeZone = 'UTC';\` in the migration before the \`ALTER\` (db-action apply runs the file in
+one transaction), so the change is done in place everywhere, then silence this rule on the statement.`,
     check(ctx) {
-        const t = nodeOf(ctx.statement.ast, 'TruncateStmt');
-        if (!t)
+        const a = alterTable(ctx.statement.ast);
+        if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType'))
             return [];
         const hits = [];
-        const named = new Set();
-        for (const r of arr(t.relations)) {
-            const ref = rangeVar(r);
-            if (!ref)
+        for (const change of ctx.trace.diff.changed) {
+            const table = change.object.table;
+            if (change.object.kind !== 'column' || !table || !ctx.isPreexisting('table', table))
                 continue;
-            named.add(qualified(ctx, ref));
-            if (!preexisting(ctx, 'table', ref))
-                continue;
-            const name = qualified(ctx, ref);
-            hits.push({
-                message: `Truncates table ${name}: every row is deleted.`,
-                suggestion: `Delete only the rows you mean with DELETE FROM ${sqlQualified(name)} WHERE …, or run one-off cleanups outside the migrations.`,
-                evidence: lockEvidence(ctx, name),
-            });
-        }
-        // TRUNCATE … CASCADE also empties the tables that reference the named ones: they get a new relfilenode too.
-        for (const other of ctx.trace.rewritten) {
-            if (named.has(other) || !ctx.isPreexisting('table', other))
+            if (ctx.trace.rewritten.includes(table))
+                continue; // really rewritten: table-rewrite reports it
+            const flip = zoneFlip(change);
+            if (!flip)
                 continue;
             hits.push({
-                message: `Also truncates table ${other} through CASCADE (it references a truncated table): every row is deleted.`,
-                suggestion: `Drop CASCADE and delete only the rows you mean; TRUNCATE without CASCADE fails instead when other tables reference it.`,
-                evidence: [`relfilenode changed: ${other} truncated`, ...lockEvidence(ctx, other)],
+                message: `Changes ${change.object.name} ${flip}: done in place here only because the dev database's TimeZone is UTC; in a session with another TimeZone it rewrites ${table} under an AccessExclusiveLock.`,
+                suggestion: `Add SET LOCAL TimeZone = 'UTC'; before this statement so it is done in place on every server.`,
+                evidence: [`changed: column ${change.object.name}: ${change.before} → ${change.after}`],
             });
         }
         return hits;
@@ -50746,6 +50980,8 @@ where you chose to check the data. Tables created earlier in the same change are
 
 
 
+
+
 const specific = [
     // destructive
     dropTable,
@@ -50763,8 +50999,10 @@ const specific = [
     renameView,
     renameSchema,
     setSchema,
+    dynamicRename,
     // table-rewrite
     tableRewrite,
+    timezoneDependentRewrite,
     // blocking-lock
     createIndexBlocking,
     addConstraintValidating,
@@ -50797,25 +51035,51 @@ function ruleById(id) {
 class ChangeTracker {
     created = new Set();
     baseline;
+    /** Identities (oid, attnum) of the objects on the base: they follow an object through renames and SET SCHEMA. */
+    baseIdents = new Set();
     /** `baseline`: the catalog after the base migrations, before the first new statement. */
     constructor(baseline) {
         this.baseline = baseline;
+        for (const e of baseline.objects.values())
+            if (e.ident)
+                this.baseIdents.add(e.ident);
     }
-    /** Remembers what a traced statement created. */
+    /** Remembers what a traced statement created (a renamed object's new name is not a creation). */
     record(diff) {
-        for (const o of diff.created)
-            this.created.add(objectKey(o.kind, o.name));
+        const moved = new Set((diff.renamed ?? []).map((r) => objectKey(r.to.kind, r.to.name)));
+        for (const o of diff.created) {
+            const key = objectKey(o.kind, o.name);
+            if (!moved.has(key))
+                this.created.add(key);
+        }
     }
-    /** True if the object existed on the base and was not (re)created by the change so far. */
-    isPreexisting(kind, name) {
-        return candidateKeys(kind, name).some((k) => this.baseline.objects.has(k) && !this.created.has(k));
+    /**
+     * True if the object existed on the base and was not (re)created by the change so far. `current` (the catalog just
+     * before the statement) resolves the name to its identity, so a base table renamed earlier in the change is still
+     * the base table under its new name, and a dropped and re-created one is new.
+     */
+    isPreexisting(kind, name, current) {
+        const keys = candidateKeys(kind, name);
+        if (current) {
+            for (const k of keys) {
+                const ident = current.objects.get(k)?.ident;
+                if (ident)
+                    return this.baseIdents.has(ident);
+            }
+        }
+        return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
     }
     /**
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
     context(file, statement, trace, before) {
-        const ctx = { file, statement, trace, isPreexisting: (kind, name) => this.isPreexisting(kind, name) };
+        const ctx = {
+            file,
+            statement,
+            trace,
+            isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+        };
         if (!before)
             return ctx;
         let byTable;
@@ -50837,6 +51101,26 @@ class ChangeTracker {
         };
         return { ...ctx, objectsOn };
     }
+}
+
+;// CONCATENATED MODULE: ./src/lint/one-transaction.js
+/** Whether apply runs the file as one transaction (the apply runner's rule). */
+function runsAsOneTransaction(file, parsed) {
+    if (file.transaction === 'none' || parsed.txMode === 'none')
+        return false;
+    return parsed.statements.every((s) => s.transactional);
+}
+/**
+ * SQLSTATEs that mean "fine on its own, not inside the migration's transaction": unsafe use of an enum value added in
+ * the same transaction, a statement refused in a transaction block, a DO block or procedure that COMMITs.
+ */
+const ONE_TRANSACTION_CODES = new Set(['55P04', '25001', '2D000']);
+/** What to do about a failure that only happens in one transaction. */
+function oneTransactionHint(code) {
+    if (code === '55P04') {
+        return 'a new enum value cannot be used in the transaction that adds it: move ALTER TYPE … ADD VALUE into a migration of its own, before the one that uses it';
+    }
+    return 'this statement cannot run inside the migration’s transaction: put `-- db-action:tx-mode none` at the top of the file (each statement then commits on its own), or move it into a migration of its own';
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace.js
@@ -50864,11 +51148,22 @@ function failed(before, transactional, durationMs, e) {
         after: before,
     };
 }
-function locksOn(before, rows) {
+/**
+ * Locks on relations that existed before the statement. `held`: (oid, mode) pairs the file's transaction held before
+ * this statement (they are not this statement's); the pairs seen now are added to it.
+ */
+function locksOn(before, rows, held) {
     const seen = new Set();
     const locks = [];
+    const heldBefore = held ? new Set(held) : undefined;
     for (const row of rows) {
         const r = row;
+        const pair = `${String(r.oid)}\u0000${String(r.mode)}`;
+        if (held) {
+            held.add(pair);
+            if (heldBefore?.has(pair))
+                continue;
+        }
         const rel = before.relations.get(String(r.oid));
         if (!rel)
             continue; // created by this statement, a system catalog, or a temp relation
@@ -50919,10 +51214,12 @@ async function traceOutsideTransaction(client, stmt, before) {
  * Transaction-control statements written in the file (BEGIN/COMMIT) are not executed: the tracer
  * manages transactions itself.
  */
-async function traceStatement(client, stmt, before) {
+async function traceStatement(client, stmt, before, fileTransaction) {
     if (stmt.transactionControl) {
         return { trace: { locks: [], rewritten: [], diff: EMPTY_DIFF, durationMs: 0, transactional: true }, after: before };
     }
+    if (fileTransaction)
+        return traceInFileTransaction(client, stmt, before, fileTransaction);
     if (!stmt.transactional)
         return traceOutsideTransaction(client, stmt, before);
     const started = performance.now();
@@ -50961,12 +51258,36 @@ async function traceStatement(client, stmt, before) {
         after,
     };
 }
+/** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
+async function traceInFileTransaction(client, stmt, before, tx) {
+    const started = performance.now();
+    try {
+        await client.query(stmt.text);
+    }
+    catch (e) {
+        return failed(before, true, performance.now() - started, e);
+    }
+    const durationMs = performance.now() - started;
+    const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`));
+    const after = snapshotFromRows((results[1]?.rows ?? []), before);
+    return {
+        trace: {
+            locks: locksOn(before, results[0]?.rows ?? [], tx.held),
+            rewritten: rewrittenRelations(before, after),
+            diff: diffCatalog(before, after),
+            durationMs,
+            transactional: true,
+        },
+        after,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/lint/trace-files.js
 /**
  * Tracing the new migrations of one lint run, file by file and statement by statement, over one
  * dev-database session, and running the rules on each traced statement.
  */
+
 
 
 
@@ -50984,6 +51305,10 @@ class ChangeTracer {
         this.options = options;
         this.snapshot = baseline;
         this.tracker = new ChangeTracker(baseline);
+    }
+    /** Ends the file's transaction after a failure (the connection may be gone: the lint is over then anyway). */
+    async rollback() {
+        await this.client.query('ROLLBACK').catch(() => undefined);
     }
     /** Runs every rule on one traced statement. A crashing rule is a bug: logged, never fatal to the run. */
     runRules(ctx) {
@@ -51040,45 +51365,89 @@ class ChangeTracer {
                 findings.push(f);
             return { report: report('not traced: the file does not parse'), failed: true };
         }
-        for (const stmt of parsed.statements) {
-            this.options.signal?.throwIfAborted();
-            const head = {
-                index: stmt.index,
-                line: stmt.startLine,
-                endLine: stmt.endLine,
-                sql: sqlPreview(stmt.text),
-                kind: stmt.kind,
-            };
-            if (stmt.transactionControl) {
+        // A transactional file runs in ONE transaction, as `db-action apply` runs it: errors that only happen there
+        // (an enum value used in the transaction that adds it, a DO block that COMMITs, deferred constraints) are seen,
+        // and what a statement leaves for the next (a temporary table ON COMMIT DROP) is there. Other files run statement
+        // by statement, each committing, as apply runs them.
+        const fileTx = runsAsOneTransaction(file, parsed) ? { held: new Set() } : undefined;
+        const atFileStart = this.snapshot;
+        const fail = (line, endLine, message, code, note) => {
+            const f = this.applyError(path, line, endLine, message, fileTx && code && ONE_TRANSACTION_CODES.has(code)
+                ? oneTransactionHint(code)
+                : 'Fix the statement; the rest of this file and later migrations were not traced.');
+            if (f)
+                findings.push(f);
+            return { report: report(note), failed: true };
+        };
+        let open = false;
+        try {
+            if (fileTx) {
+                await this.client.query('BEGIN');
+                open = true;
+            }
+            for (const stmt of parsed.statements) {
+                this.options.signal?.throwIfAborted();
+                const head = {
+                    index: stmt.index,
+                    line: stmt.startLine,
+                    endLine: stmt.endLine,
+                    sql: sqlPreview(stmt.text),
+                    kind: stmt.kind,
+                };
+                if (stmt.transactionControl) {
+                    statements.push({
+                        ...head,
+                        durationMs: 0,
+                        locks: [],
+                        rewritten: [],
+                        transactional: true,
+                        note: fileTx
+                            ? 'skipped: explicit transaction control (the file runs in one transaction, as apply runs it)'
+                            : 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+                    });
+                    continue;
+                }
+                const before = this.snapshot;
+                const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+                this.snapshot = after;
                 statements.push({
                     ...head,
-                    durationMs: 0,
-                    locks: [],
-                    rewritten: [],
-                    transactional: true,
-                    note: 'skipped: explicit transaction control (the tracer runs each statement in its own transaction)',
+                    durationMs: round(trace.durationMs),
+                    locks: trace.locks,
+                    rewritten: trace.rewritten,
+                    transactional: trace.transactional,
+                    ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
                 });
-                continue;
+                if (trace.error) {
+                    if (open) {
+                        open = false;
+                        await this.rollback();
+                        this.snapshot = atFileStart;
+                    }
+                    return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
+                }
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+                this.tracker.record(trace.diff);
             }
-            const before = this.snapshot;
-            const { trace, after } = await traceStatement(this.client, stmt, before);
-            this.snapshot = after;
-            statements.push({
-                ...head,
-                durationMs: round(trace.durationMs),
-                locks: trace.locks,
-                rewritten: trace.rewritten,
-                transactional: trace.transactional,
-                ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
-            });
-            if (trace.error) {
-                const f = this.applyError(path, stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, 'Fix the statement; the rest of this file and later migrations were not traced.');
-                if (f)
-                    findings.push(f);
-                return { report: report(`traced up to the failing statement at line ${stmt.startLine}`), failed: true };
+            if (open) {
+                open = false;
+                try {
+                    await this.client.query('COMMIT');
+                }
+                catch (e) {
+                    await this.rollback();
+                    this.snapshot = atFileStart;
+                    const last = [...parsed.statements].reverse().find((s) => !s.transactionControl);
+                    const line = last?.startLine ?? file.upStartLine;
+                    const err = e;
+                    const code = typeof err.code === 'string' ? err.code : undefined;
+                    return fail(line, last?.endLine ?? line, `The file fails at COMMIT: ${pgMessage(String(err.message ?? e), code)}.`, code, 'fails at COMMIT (deferred constraint): later migrations were not traced');
+                }
             }
-            findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
-            this.tracker.record(trace.diff);
+        }
+        finally {
+            if (open)
+                await this.rollback();
         }
         return { report: report(), failed: false };
     }
@@ -51469,7 +51838,14 @@ function formatMarkdown(report, options = {}) {
             const statements = g.report ? String(g.report.statements.length) : '–';
             const lock = g.report ? strongestLock(g.report.statements.flatMap((s) => s.locks)) : undefined;
             const time = g.report ? formatDuration(g.report.durationMs) : '–';
-            const icon = g.findings.length === 0 ? '✅' : g.findings.some((f) => f.severity === 'error') ? '🔴' : '🟡';
+            const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+            const icon = untraced
+                ? '⏭️'
+                : g.findings.length === 0
+                    ? '✅'
+                    : g.findings.some((f) => f.severity === 'error')
+                        ? '🔴'
+                        : '🟡';
             out.push(`| ${icon} ${code(g.file)} | ${statements} | ${g.findings.length} | ${lock ? escapeCell(formatLock(lock)) : '–'} | ${time} |`);
         }
         out.push('');
@@ -51615,7 +51991,7 @@ async function upsertStickyComment(octokit, target, markdown, logger, runUrl, op
             issue_number: issueNumber,
             per_page: 100,
         });
-        const mine = comments.find((c) => typeof c.body === 'string' && c.body.includes(target.marker));
+        const mine = ourComment(comments, target.marker);
         if (mine) {
             const r = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
             logger.info(`Updated the pull request comment ${r.data.html_url ?? `#${mine.id}`}`);
@@ -51639,6 +52015,16 @@ async function upsertStickyComment(octokit, target, markdown, logger, runUrl, op
         logger.warn(`Could not write the pull request comment${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${e instanceof Error ? e.message : String(e)}`);
         return { action: 'skipped', reason: 'api error' };
     }
+}
+/**
+ * The sticky comment among a pull request's comments: ours start with the marker; one written by a bot (the
+ * workflow's token is github-actions[bot]) wins over a person's comment that merely quotes the marker.
+ */
+function ourComment(comments, marker) {
+    const starting = comments.filter((c) => typeof c.body === 'string' && c.body.startsWith(marker));
+    return (starting.find((c) => c.user?.type === 'Bot') ??
+        starting[0] ??
+        comments.find((c) => typeof c.body === 'string' && c.body.includes(marker)));
 }
 async function reportToGithub(report, options) {
     const annotations = annotateFindings(report.findings);
@@ -51905,9 +52291,13 @@ function formatText(report, options) {
         const meta = [];
         if (g.report)
             meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
-        const mark = g.findings.length === 0
-            ? paint('✓', 'green')
-            : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+        // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
+        const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+        const mark = untraced
+            ? paint('–', 'dim')
+            : g.findings.length === 0
+                ? paint('✓', 'green')
+                : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
         lines.push(`${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`);
         if (g.report?.note)
             lines.push(`  ${paint('note:', 'dim')} ${g.report.note}`);
