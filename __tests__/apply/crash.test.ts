@@ -7,37 +7,19 @@ import { apply } from '../../src/apply/index.js';
 import { lockKeys } from '../../src/apply/lock.js';
 import { connect } from '../../src/db/client.js';
 import { MemoryLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { historyRows, rows, TempDir } from './fixtures.js';
+import { applyTestBed, historyRows, rows } from './fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-let db: TestDatabase;
-let dir: TempDir;
-
-beforeEach(async () => {
-  db = await createTestDatabase('apply_crash');
-  dir = new TempDir();
-});
-afterEach(async () => {
-  await db.drop();
-  dir.remove();
-});
-
-const base = () => ({
-  databaseUrl: db.url,
-  dir: dir.path,
-  format: 'plain' as const,
-  logger: new MemoryLogger(),
-  cwd: dir.path,
-});
+const bed = applyTestBed('apply_crash');
+const base = bed.base;
 
 /** Waits until a backend of `db` runs a query matching `pattern`; returns its pid. */
 async function waitForQuery(pattern: string, timeoutMs = 20_000): Promise<number> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const r = await rows<{ pid: number }>(
-      db.url,
+      bed.db.url,
       "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
       [`%${pattern}%`],
     );
@@ -55,7 +37,7 @@ async function waitForSleep(timeoutMs = 20_000): Promise<number> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const r = await rows<{ pid: number }>(
-      db.url,
+      bed.db.url,
       "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
     );
     if (r[0]) return r[0].pid;
@@ -68,47 +50,47 @@ const SLEEP = 'pg_sleep(30)';
 
 describe('backend terminated mid-migration', () => {
   it('transactional file: rolled back, nothing recorded, lock gone, a rerun applies it cleanly', async () => {
-    dir.write({
+    bed.dir.write({
       '1_side.sql': 'CREATE TABLE side (n int);\n',
       '2_slow.sql': `INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT ${SLEEP};\n`,
     });
     const running = apply(base());
     const pid = await waitForSleep();
-    await rows(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    await rows(bed.db.url, 'SELECT pg_terminate_backend($1)', [pid]);
     const r = await running;
     expect(r.ok).toBe(false);
     expect((r.error as { hint?: string }).hint).toMatch(/connection was lost .* rolled back; rerun apply/);
     expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'failed']);
-    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([]);
-    expect((await historyRows(db.url)).map((h) => h.key)).toEqual(['1']);
+    expect(await rows(bed.db.url, 'SELECT n FROM side')).toEqual([]);
+    expect((await historyRows(bed.db.url)).map((h) => h.key)).toEqual(['1']);
 
-    dir.write({ '2_slow.sql': 'INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT pg_sleep(0);\n' });
+    bed.dir.write({ '2_slow.sql': 'INSERT INTO side VALUES (2);\nCREATE TABLE t2 (id int);\nSELECT pg_sleep(0);\n' });
     const again = await apply(base());
     expect(again.error).toBeUndefined();
     expect(again.appliedCount).toBe(1);
-    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 2 }]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side')).toEqual([{ n: 2 }]);
   });
 
   it('non-transactional file: statements done stay recorded, the rerun resumes after them', async () => {
-    dir.write({
+    bed.dir.write({
       '1_side.sql': 'CREATE TABLE side (n int);\n',
       '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n`,
     });
     const running = apply(base());
     const pid = await waitForQuery(SLEEP);
-    await rows(db.url, 'SELECT pg_terminate_backend($1)', [pid]);
+    await rows(bed.db.url, 'SELECT pg_terminate_backend($1)', [pid]);
     const r = await running;
     expect(r.ok).toBe(false);
     expect((r.error as { line?: number }).line).toBe(3);
     expect((r.error as { hint?: string }).hint).toMatch(/connection was lost.*resume/);
-    const h = (await historyRows(db.url))[1]!;
+    const h = (await historyRows(bed.db.url))[1]!;
     expect([h.status, h.statements_done]).toEqual(['running', 1]);
 
-    dir.write({
+    bed.dir.write({
       '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n`,
     });
     // resuming runs the interrupted statement again; if that fails, the hint says how to mark it done
-    dir.write({
+    bed.dir.write({
       '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT 1/0;\nINSERT INTO side VALUES (3);\n`,
     });
     const hinted = await apply(base());
@@ -116,15 +98,15 @@ describe('backend terminated mid-migration', () => {
     expect((hinted.error as { hint?: string }).hint).toMatch(
       /previous run died while running this statement; .*UPDATE "db_action"\."schema_migrations" SET statements_done = 2 WHERE key = '2'/,
     );
-    await rows(db.url, "UPDATE db_action.schema_migrations SET status = 'running' WHERE key = '2'");
-    dir.write({
+    await rows(bed.db.url, "UPDATE db_action.schema_migrations SET status = 'running' WHERE key = '2'");
+    bed.dir.write({
       '2_slow.sql': `-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nSELECT pg_sleep(0);\nINSERT INTO side VALUES (3);\n`,
     });
     // the done statement is unchanged, so resuming is allowed although the file changed
     const again = await apply(base());
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(1);
-    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }]);
   });
 });
 
@@ -142,7 +124,7 @@ describe('process killed (SIGKILL) mid-migration', () => {
       ],
       {
         cwd: root,
-        env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+        env: { ...process.env, CHILD_DATABASE_URL: bed.db.url, CHILD_DIR: bed.dir.path },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -158,7 +140,7 @@ describe('process killed (SIGKILL) mid-migration', () => {
   }
 
   it('consistent state (each migration applied once or not at all) and a clean rerun, for tx and non-tx files', async () => {
-    dir.write({
+    bed.dir.write({
       '1_side.sql': 'CREATE TABLE side (n int);\n',
       '2_tx.sql': 'INSERT INTO side VALUES (2);\nSELECT pg_sleep(1.5);\n',
       '3_nontx.sql':
@@ -179,8 +161,8 @@ describe('process killed (SIGKILL) mid-migration', () => {
     // consistent: the transactional file is recorded iff its effect is there (here the server, not
     // noticing the dead client, finished the one-round-trip BEGIN..COMMIT); the non-transactional one
     // is `running` with its done statements recorded
-    const mid = await historyRows(db.url);
-    const side = await rows<{ n: number }>(db.url, 'SELECT n FROM side ORDER BY n');
+    const mid = await historyRows(bed.db.url);
+    const side = await rows<{ n: number }>(bed.db.url, 'SELECT n FROM side ORDER BY n');
     expect(mid.some((h) => h.key === '2' && h.status === 'applied')).toBe(side.some((r) => r.n === 2));
     expect(mid.find((h) => h.key === '3')).toMatchObject({ status: 'running', statements_done: 1 });
     expect(side.filter((r) => r.n === 31)).toHaveLength(1);
@@ -190,12 +172,12 @@ describe('process killed (SIGKILL) mid-migration', () => {
     const result = await exit(p);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out.trim().split('\n').pop()!)).toMatchObject({ ok: true });
-    expect(await rows(db.url, 'SELECT n, count(*)::int AS c FROM side GROUP BY n ORDER BY n')).toEqual([
+    expect(await rows(bed.db.url, 'SELECT n, count(*)::int AS c FROM side GROUP BY n ORDER BY n')).toEqual([
       { n: 2, c: 1 },
       { n: 31, c: 1 },
       { n: 32, c: 1 },
     ]);
-    expect((await historyRows(db.url)).map((h) => h.status)).toEqual(['applied', 'applied', 'applied']);
+    expect((await historyRows(bed.db.url)).map((h) => h.status)).toEqual(['applied', 'applied', 'applied']);
   });
 });
 
@@ -208,7 +190,7 @@ describe('8 concurrent apply processes', () => {
           ? `CREATE INDEX CONCURRENTLY side_${v} ON side (version);\nINSERT INTO side VALUES (${v});\n`
           : `INSERT INTO side VALUES (${v});\n`;
     }
-    dir.write(files);
+    bed.dir.write(files);
     const procs = Array.from({ length: 8 }, () =>
       spawn(
         process.execPath,
@@ -221,7 +203,7 @@ describe('8 concurrent apply processes', () => {
         ],
         {
           cwd: root,
-          env: { ...process.env, CHILD_DATABASE_URL: db.url, CHILD_DIR: dir.path },
+          env: { ...process.env, CHILD_DATABASE_URL: bed.db.url, CHILD_DIR: bed.dir.path },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       ),
@@ -242,14 +224,14 @@ describe('8 concurrent apply processes', () => {
     );
     expect(applied.reduce((a, b) => a + b, 0)).toBe(9);
     expect(
-      await rows(db.url, 'SELECT version, count(*)::int AS n FROM side GROUP BY version ORDER BY version'),
+      await rows(bed.db.url, 'SELECT version, count(*)::int AS n FROM side GROUP BY version ORDER BY version'),
     ).toEqual(Array.from({ length: 8 }, (_, i) => ({ version: i + 2, n: 1 })));
   });
 });
 
 describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', () => {
   it('cancels the running query, records the failure, releases the lock', async () => {
-    dir.write({
+    bed.dir.write({
       '1_side.sql': 'CREATE TABLE side (n int);\n',
       '2_slow.sql': `INSERT INTO side VALUES (2);\nSELECT ${SLEEP};\n`,
     });
@@ -263,29 +245,29 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     expect(r.ok).toBe(false);
     expect(isCancelled(r.error)).toBe(true);
     expect(r.error?.message).toMatch(/apply was cancelled while running 2_slow\.sql/);
-    const h = await historyRows(db.url);
+    const h = await historyRows(bed.db.url);
     expect(h.map((x) => [x.key, x.status])).toEqual([
       ['1', 'applied'],
       ['2', 'failed'],
     ]);
     expect(h[1]!.error).toMatch(/cancelled/);
-    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side')).toEqual([]);
     expect(
       await rows(
-        db.url,
+        bed.db.url,
         "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
       ),
     ).toEqual([{ n: 0 }]);
     expect(
       await rows(
-        db.url,
+        bed.db.url,
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
       ),
     ).toEqual([{ n: 0 }]);
   });
 
   it('in a non-transactional file: the statement is cancelled and the rerun resumes at it', async () => {
-    dir.write({
+    bed.dir.write({
       '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT ${SLEEP};\nINSERT INTO side VALUES (3);\n`,
     });
     const controller = new AbortController();
@@ -295,23 +277,23 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     const r = await running;
     expect(isCancelled(r.error)).toBe(true);
     expect((r.error as { line?: number }).line).toBe(3);
-    const h = (await historyRows(db.url))[0]!;
+    const h = (await historyRows(bed.db.url))[0]!;
     expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 2, 2]);
-    dir.write({
+    bed.dir.write({
       '1_slow.sql': `CREATE TABLE side (n int);\nCREATE INDEX CONCURRENTLY side_n ON side (n);\nSELECT 1;\nINSERT INTO side VALUES (3);\n`,
     });
     const again = await apply(base());
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(2);
-    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 3 }]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side')).toEqual([{ n: 3 }]);
   });
 
   it('during the backoff between lock-timeout retries: the failure is recorded as cancelled, and the message says so', async () => {
-    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
     // two pending files: the batch's lock timeout is the first try, the backoff follows
-    dir.write({ '2_z.sql': 'ALTER TABLE a ADD COLUMN z int;\n', '3_w.sql': 'CREATE TABLE w (id int);\n' });
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    bed.dir.write({ '2_z.sql': 'ALTER TABLE a ADD COLUMN z int;\n', '3_w.sql': 'CREATE TABLE w (id int);\n' });
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE a IN ACCESS SHARE MODE');
@@ -343,7 +325,7 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
         ['2_z.sql', 'failed'],
         ['3_w.sql', 'pending'],
       ]);
-      const h = await historyRows(db.url);
+      const h = await historyRows(bed.db.url);
       expect(h.map((x) => [x.key, x.status])).toEqual([
         ['1', 'applied'],
         ['2', 'failed'],
@@ -356,12 +338,12 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
   });
 
   it('during the backoff in a non-transactional file: recorded as cancelled at that statement, and a rerun resumes there', async () => {
-    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\nCREATE TABLE side (n int);\n' });
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\nCREATE TABLE side (n int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({
+    bed.dir.write({
       '2_z.sql': '-- db-action:tx-mode none\nINSERT INTO side VALUES (1);\nALTER TABLE a ADD COLUMN z int;\n',
     });
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     let r;
     try {
       await holder.query('BEGIN');
@@ -388,18 +370,18 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
       /apply was cancelled while waiting to retry 2_z\.sql after a lock timeout \(try 1 of 3\)/,
     );
     expect((r.error as { line?: number }).line).toBe(3);
-    const h = (await historyRows(db.url))[1]!;
+    const h = (await historyRows(bed.db.url))[1]!;
     expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 1, 1]);
     expect(h.error).toMatch(/cancelled while waiting to retry/);
     const again = await apply(base());
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(1);
-    expect(await rows(db.url, 'SELECT n FROM side')).toEqual([{ n: 1 }]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side')).toEqual([{ n: 1 }]);
   });
 
   it('before any migration ran (waiting for the advisory lock): nothing is recorded and the hint does not claim it was', async () => {
-    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
-    const holder = await connect(db.url, { applicationName: 'the other deploy' });
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const holder = await connect(bed.db.url, { applicationName: 'the other deploy' });
     try {
       const [k1, k2] = lockKeys('db_action.schema_migrations');
       await holder.query('SELECT pg_advisory_lock($1, $2)', [k1, k2]);
@@ -413,7 +395,7 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     } finally {
       await holder.end();
     }
-    expect(await rows(db.url, "SELECT to_regclass('db_action.schema_migrations') IS NULL AS none")).toEqual([
+    expect(await rows(bed.db.url, "SELECT to_regclass('db_action.schema_migrations') IS NULL AS none")).toEqual([
       { none: true },
     ]);
   });

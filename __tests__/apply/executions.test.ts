@@ -6,35 +6,19 @@
 import { apply } from '../../src/apply/index.js';
 import { connect } from '../../src/db/client.js';
 import { MemoryLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { historyRows, rows, TempDir } from './fixtures.js';
+import { applyTestBed, historyRows, rows, TempDir } from './fixtures.js';
 
-let db: TestDatabase;
-let dir: TempDir;
-
-beforeEach(async () => {
-  db = await createTestDatabase('apply_runs');
-  dir = new TempDir();
-});
-afterEach(async () => {
-  await db.drop();
-  dir.remove();
-});
-
-const base = () => ({
-  databaseUrl: db.url,
-  dir: dir.path,
-  format: 'plain' as const,
-  logger: new MemoryLogger(),
-  cwd: dir.path,
-  lockRetryDelayMs: 50,
-});
+const bed = applyTestBed('apply_runs', { lockRetryDelayMs: 50 });
+const base = bed.base;
 
 const COUNT = "SELECT nextval('runs');\n";
 
 /** Times the server executed a file that starts with COUNT. */
 async function executions(): Promise<number> {
-  const r = await rows<{ n: string }>(db.url, 'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM runs');
+  const r = await rows<{ n: string }>(
+    bed.db.url,
+    'SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM runs',
+  );
   return Number(r[0]!.n);
 }
 
@@ -42,7 +26,7 @@ type Located = Error & { file?: string; line?: number; hint?: string };
 
 describe('a failing migration runs once (lock timeouts aside)', () => {
   it('a statement timeout inside a batch is not re-executed to locate it', async () => {
-    dir.write({
+    bed.dir.write({
       '1_seq.sql': 'CREATE SEQUENCE runs;\n',
       '2_slow.sql': `${COUNT}SELECT pg_sleep(2) AS marker_xyz;\n`,
     });
@@ -56,7 +40,7 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
     expect(await executions()).toBe(1);
     // one 1 s timeout, not three
     expect(took).toBeLessThan(1900);
-    const h = await historyRows(db.url);
+    const h = await historyRows(bed.db.url);
     expect(h.map((x) => [x.key, x.status])).toEqual([
       ['1', 'applied'],
       ['2', 'failed'],
@@ -67,7 +51,7 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
   });
 
   it('a constraint violation (no error position) inside a batch is located without a rerun', async () => {
-    dir.write({
+    bed.dir.write({
       '1_seq.sql': 'CREATE SEQUENCE runs;\nCREATE TABLE d (id int PRIMARY KEY);\n',
       '2_dup.sql': `${COUNT}INSERT INTO d VALUES (1);\n\nINSERT INTO d VALUES (1);\n`,
       '3_after.sql': 'CREATE TABLE after_it (id int);\n',
@@ -79,14 +63,14 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
     expect(e.message).toMatch(/statement 3 .*duplicate key.*23505/);
     expect(await executions()).toBe(1);
     expect(r.migrations.map((m) => m.status)).toEqual(['applied', 'failed', 'pending']);
-    expect(await rows(db.url, 'SELECT count(*)::int AS n FROM d')).toEqual([{ n: 0 }]);
+    expect(await rows(bed.db.url, 'SELECT count(*)::int AS n FROM d')).toEqual([{ n: 0 }]);
   });
 
   it('an error with a position in a batched file, raw text or parsed: its line and column, one run', async () => {
     for (const head of ['', '-- begin: parsed up front\n']) {
-      dir.remove();
-      dir = new TempDir();
-      dir.write({
+      bed.dir.remove();
+      bed.dir = new TempDir();
+      bed.dir.write({
         '1_seq.sql': 'CREATE SEQUENCE IF NOT EXISTS runs;\n',
         '2_col.sql': `${head}${COUNT}\nSELECT  nope FROM runs;\n`,
         '3_after.sql': 'SELECT 1;\n',
@@ -100,23 +84,23 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
   });
 
   it('a file running alone (raw text or parsed) fails once, located at its statement', async () => {
-    dir.write({ '1_seq.sql': 'CREATE SEQUENCE runs;\n' });
+    bed.dir.write({ '1_seq.sql': 'CREATE SEQUENCE runs;\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({ '2_div.sql': `${COUNT}\nSELECT 1/0;\n` });
+    bed.dir.write({ '2_div.sql': `${COUNT}\nSELECT 1/0;\n` });
     const raw = await apply(base());
     expect([(raw.error as Located).file, (raw.error as Located).line]).toEqual(['2_div.sql', 3]);
     expect(raw.error?.message).toMatch(/division by zero/);
     expect(await executions()).toBe(1);
 
     // the word "begin" makes the file parsed up front: it goes as its statements
-    dir.write({ '2_div.sql': `-- begin\n${COUNT}SELECT 1;\nSELECT 1/0;\n` });
+    bed.dir.write({ '2_div.sql': `-- begin\n${COUNT}SELECT 1;\nSELECT 1/0;\n` });
     const parsed = await apply(base());
     expect([(parsed.error as Located).file, (parsed.error as Located).line]).toEqual(['2_div.sql', 4]);
     expect(await executions()).toBe(2);
   });
 
   it('a syntax error in a later file of a batch: nothing of the batch ran, the files before it run once', async () => {
-    dir.write({
+    bed.dir.write({
       '1_seq.sql': 'CREATE SEQUENCE runs;\n',
       '2_count.sql': COUNT,
       '3_bad.sql': 'CREATE TABLE t (id int,);\n',
@@ -130,7 +114,7 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
   });
 
   it('a deferred constraint failing at COMMIT runs once and names the file', async () => {
-    dir.write({
+    bed.dir.write({
       '1_seq.sql': [
         'CREATE SEQUENCE runs;',
         'CREATE TABLE p (id int PRIMARY KEY);',
@@ -147,13 +131,13 @@ describe('a failing migration runs once (lock timeouts aside)', () => {
   });
 
   it('lock timeouts: the batch attempt is the first try, lock-retries tries in all, and 1 means no retry', async () => {
-    dir.write({
+    bed.dir.write({
       '1_seq.sql': 'CREATE SEQUENCE IF NOT EXISTS runs;\nCREATE TABLE IF NOT EXISTS t (id int);\n',
       '2_alter.sql': `${COUNT}ALTER TABLE t ADD COLUMN x int;\n`,
       '3_more.sql': 'CREATE TABLE w (id int);\n',
     });
-    await rows(db.url, 'CREATE SEQUENCE runs; CREATE TABLE t (id int)');
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    await rows(bed.db.url, 'CREATE SEQUENCE runs; CREATE TABLE t (id int)');
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE t IN ACCESS SHARE MODE');

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { withClient } from '../../src/db/client.js';
+import { MemoryLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
 
 /** `../shared/corpus/<name>` resolved from this file (repo root's sibling). */
 export function corpusDir(name: string): string {
@@ -59,4 +61,42 @@ export type HistoryRowLite = {
 
 export async function historyRows(url: string, table = 'db_action.schema_migrations'): Promise<HistoryRowLite[]> {
   return rows<HistoryRowLite>(url, `SELECT * FROM ${table} ORDER BY key`);
+}
+
+/** What every apply test starts from: a fresh database and migration folder, and the apply options naming them. */
+export interface ApplyTestBed {
+  db: TestDatabase;
+  dir: TempDir;
+  /** Options for `apply`/`status` on `db` and `dir` (plain format, a fresh MemoryLogger each call). */
+  base(): {
+    databaseUrl: string;
+    dir: string;
+    format: 'plain';
+    logger: MemoryLogger;
+    cwd: string;
+    lockRetryDelayMs?: number;
+  };
+}
+
+/** Registers beforeEach/afterEach that give each test of the file a fresh database (`name_*`) and folder. */
+export function applyTestBed(name: string, extra: { lockRetryDelayMs?: number } = {}): ApplyTestBed {
+  const bed = {
+    base: () => ({
+      databaseUrl: bed.db.url,
+      dir: bed.dir.path,
+      format: 'plain' as const,
+      logger: new MemoryLogger(),
+      cwd: bed.dir.path,
+      ...extra,
+    }),
+  } as ApplyTestBed;
+  beforeEach(async () => {
+    bed.db = await createTestDatabase(name);
+    bed.dir = new TempDir();
+  });
+  afterEach(async () => {
+    await bed.db.drop();
+    bed.dir.remove();
+  });
+  return bed;
 }

@@ -2,39 +2,21 @@ import { apply } from '../../src/apply/index.js';
 import { lockKeys } from '../../src/apply/lock.js';
 import { connect } from '../../src/db/client.js';
 import { MemoryLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { historyRows, rows, TempDir } from './fixtures.js';
+import { applyTestBed, historyRows, rows } from './fixtures.js';
 
-let db: TestDatabase;
-let dir: TempDir;
-
-beforeEach(async () => {
-  db = await createTestDatabase('apply_locks');
-  dir = new TempDir();
-});
-afterEach(async () => {
-  await db.drop();
-  dir.remove();
-});
-
-const base = () => ({
-  databaseUrl: db.url,
-  dir: dir.path,
-  format: 'plain' as const,
-  logger: new MemoryLogger(),
-  cwd: dir.path,
-});
+const bed = applyTestBed('apply_locks');
+const base = bed.base;
 
 describe('lock timeouts on migration statements', () => {
   it('a table locked by another session: bounded waits, retries with backoff, then a clear failure naming the file and line', async () => {
-    dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
+    bed.dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
     // two pending files: they go as one batch first, whose lock timeout counts as the first try
-    dir.write({
+    bed.dir.write({
       '2_alter.sql': 'CREATE TABLE u (id int);\n\nALTER TABLE t ADD COLUMN x int;\n',
       '3_more.sql': 'CREATE TABLE w (id int);\n',
     });
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE t IN ACCESS SHARE MODE');
@@ -51,8 +33,8 @@ describe('lock timeouts on migration statements', () => {
       expect(logger.text()).toMatch(/lock timeout \(try 2 of 3\); retrying in 100ms/);
       expect(took).toBeLessThan(5000);
       expect(logger.text().match(/lock timeout \(try/g)).toHaveLength(2);
-      expect(await rows(db.url, "SELECT to_regclass('u') IS NOT NULL AS ok")).toEqual([{ ok: false }]);
-      expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
+      expect(await rows(bed.db.url, "SELECT to_regclass('u') IS NOT NULL AS ok")).toEqual([{ ok: false }]);
+      expect((await historyRows(bed.db.url)).map((h) => [h.key, h.status])).toEqual([
         ['1', 'applied'],
         ['2', 'failed'],
       ]);
@@ -62,13 +44,13 @@ describe('lock timeouts on migration statements', () => {
   });
 
   it('succeeds on a retry once the other session lets go', async () => {
-    dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
+    bed.dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({
+    bed.dir.write({
       '2_alter.sql': 'ALTER TABLE t ADD COLUMN x int;\n',
       '3_idx.sql': 'CREATE INDEX CONCURRENTLY t_x ON t (x);\n',
     });
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE t IN ACCESS SHARE MODE');
@@ -91,8 +73,8 @@ describe('lock timeouts on migration statements', () => {
 
 describe('advisory lock', () => {
   it('waits a bounded time for another apply and names the session holding the lock', async () => {
-    dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
-    const holder = await connect(db.url, { applicationName: 'the other deploy' });
+    bed.dir.write({ '1_t.sql': 'CREATE TABLE t (id int);\n' });
+    const holder = await connect(bed.db.url, { applicationName: 'the other deploy' });
     try {
       const [k1, k2] = lockKeys('db_action.schema_migrations');
       await holder.query('SELECT pg_advisory_lock($1, $2)', [k1, k2]);
@@ -102,7 +84,7 @@ describe('advisory lock', () => {
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(r.ok).toBe(false);
       expect(r.error?.message).toContain(`held by pid ${pid}, application "the other deploy"`);
-      expect(await rows(db.url, "SELECT to_regclass('t') IS NOT NULL AS ok")).toEqual([{ ok: false }]);
+      expect(await rows(bed.db.url, "SELECT to_regclass('t') IS NOT NULL AS ok")).toEqual([{ ok: false }]);
       // no transaction was held while waiting, and the lock is free again for the holder's next deploy
       await holder.query('SELECT pg_advisory_unlock($1, $2)', [k1, k2]);
       const ok = await apply({ ...base(), lockWaitMs: 400 });
@@ -120,19 +102,19 @@ describe('advisory lock', () => {
           ? `CREATE INDEX CONCURRENTLY side_${v} ON side (version);\nINSERT INTO side VALUES (${v});\n`
           : `INSERT INTO side VALUES (${v});\nSELECT pg_sleep(0.02);\n`;
     }
-    dir.write(files);
+    bed.dir.write(files);
     const results = await Promise.all(Array.from({ length: 8 }, () => apply({ ...base(), lockWaitMs: 60_000 })));
     for (const r of results) expect(r.error).toBeUndefined();
     expect(results.reduce((n, r) => n + r.appliedCount, 0)).toBe(12);
     const counts = await rows<{ version: number; n: string }>(
-      db.url,
+      bed.db.url,
       'SELECT version, count(*) AS n FROM side GROUP BY version ORDER BY version',
     );
     expect(counts).toEqual(Array.from({ length: 11 }, (_, i) => ({ version: i + 2, n: '1' })));
-    expect((await historyRows(db.url)).every((h) => h.status === 'applied')).toBe(true);
+    expect((await historyRows(bed.db.url)).every((h) => h.status === 'applied')).toBe(true);
     expect(
       await rows(
-        db.url,
+        bed.db.url,
         "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
       ),
     ).toEqual([{ n: 0 }]);

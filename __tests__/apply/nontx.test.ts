@@ -1,32 +1,13 @@
 import { apply } from '../../src/apply/index.js';
 import { MemoryLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { historyRows, rows, TempDir } from './fixtures.js';
+import { applyTestBed, historyRows, rows } from './fixtures.js';
 
-let db: TestDatabase;
-let dir: TempDir;
-
-beforeEach(async () => {
-  db = await createTestDatabase('apply_nontx');
-  dir = new TempDir();
-});
-afterEach(async () => {
-  await db.drop();
-  dir.remove();
-});
-
-const base = () => ({
-  databaseUrl: db.url,
-  dir: dir.path,
-  format: 'plain' as const,
-  logger: new MemoryLogger(),
-  cwd: dir.path,
-  lockRetryDelayMs: 50,
-});
+const bed = applyTestBed('apply_nontx', { lockRetryDelayMs: 50 });
+const base = bed.base;
 
 describe('non-transactional files', () => {
   it('run statement by statement, record progress, and a rerun resumes at the failed statement without repeating done ones', async () => {
-    dir.write({
+    bed.dir.write({
       '1_t.sql': 'CREATE TABLE t (id int);\nCREATE TABLE side (n int);\n',
       '2_idx.sql': [
         'INSERT INTO side VALUES (1);',
@@ -47,12 +28,12 @@ describe('non-transactional files', () => {
     expect([e.file, e.line]).toEqual(['2_idx.sql', 4]);
     expect(e.message).toMatch(/division by zero \[SQLSTATE 22012\]/);
     expect(e.hint).toMatch(/statements before this one stay applied/);
-    const h = (await historyRows(db.url))[1]!;
+    const h = (await historyRows(bed.db.url))[1]!;
     expect([h.status, h.statements_done, h.failed_statement]).toEqual(['failed', 3, 3]);
-    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await rows(bed.db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }]);
 
     // fix the failing statement (the done ones stay as they were): the rerun resumes at it
-    dir.write({
+    bed.dir.write({
       '2_idx.sql': [
         'INSERT INTO side VALUES (1);',
         'CREATE INDEX CONCURRENTLY t_id ON t (id);',
@@ -67,31 +48,33 @@ describe('non-transactional files', () => {
     expect(again.error).toBeUndefined();
     expect(again.migrations[0]?.resumedFrom).toBe(3);
     expect(logger.text()).toMatch(/resuming at statement 4 of 5/);
-    expect(await rows(db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
-    const h2 = (await historyRows(db.url))[1]!;
+    expect(await rows(bed.db.url, 'SELECT n FROM side ORDER BY n')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    const h2 = (await historyRows(bed.db.url))[1]!;
     expect([h2.status, h2.statements_done, h2.error]).toEqual(['applied', 5, null]);
   });
 
   it('refuses to resume when statements that already ran were edited', async () => {
-    dir.write({ '1_x.sql': 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1/0;\n' });
+    bed.dir.write({ '1_x.sql': 'CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1/0;\n' });
     expect((await apply(base())).ok).toBe(false);
-    dir.write({ '1_x.sql': 'CREATE TABLE t (id int, x int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1;\n' });
+    bed.dir.write({
+      '1_x.sql': 'CREATE TABLE t (id int, x int);\nCREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT 1;\n',
+    });
     const r = await apply(base());
     expect(r.ok).toBe(false);
     expect(r.error?.message).toMatch(/partly applied \(2 statements done\) and those statements changed since/);
   });
 
   it('honours the `-- db-action:tx-mode none` file directive: statements autocommit one by one', async () => {
-    dir.write({ '1_x.sql': '-- db-action:tx-mode none\nCREATE TABLE t (id int);\nSELECT 1/0;\n' });
+    bed.dir.write({ '1_x.sql': '-- db-action:tx-mode none\nCREATE TABLE t (id int);\nSELECT 1/0;\n' });
     const r = await apply(base());
     expect(r.ok).toBe(false);
     expect(r.migrations[0]?.transactional).toBe(false);
     // the first statement autocommitted
-    expect(await rows(db.url, "SELECT to_regclass('t') IS NOT NULL AS ok")).toEqual([{ ok: true }]);
+    expect(await rows(bed.db.url, "SELECT to_regclass('t') IS NOT NULL AS ok")).toEqual([{ ok: true }]);
   });
 
   it('reports the INVALID index a failed CREATE INDEX CONCURRENTLY leaves, with the DROP INDEX CONCURRENTLY hint', async () => {
-    dir.write({
+    bed.dir.write({
       '1_t.sql': 'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1), (1);\n',
       '2_idx.sql': 'CREATE UNIQUE INDEX CONCURRENTLY t_uniq ON t (id);\n',
     });
@@ -103,7 +86,7 @@ describe('non-transactional files', () => {
     expect(e.hint).toMatch(
       /left INVALID index "public"\."t_uniq": drop it with DROP INDEX CONCURRENTLY "public"\."t_uniq";/,
     );
-    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
+    expect(await rows(bed.db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
       { indisvalid: false },
     ]);
 
@@ -114,11 +97,11 @@ describe('non-transactional files', () => {
     expect((again.error as { hint?: string }).hint).toMatch(/DROP INDEX CONCURRENTLY "public"\."t_uniq"/);
 
     // follow the hint (and fix the data): the rerun succeeds
-    await rows(db.url, 'DROP INDEX CONCURRENTLY t_uniq');
-    await rows(db.url, 'DELETE FROM t');
+    await rows(bed.db.url, 'DROP INDEX CONCURRENTLY t_uniq');
+    await rows(bed.db.url, 'DELETE FROM t');
     const fixed = await apply(base());
     expect(fixed.error).toBeUndefined();
-    expect(await rows(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
+    expect(await rows(bed.db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_uniq'::regclass")).toEqual([
       { indisvalid: true },
     ]);
   });
@@ -137,33 +120,33 @@ describe('format metadata that turns the transaction off, through the apply core
 
   async function expectAutocommitted(): Promise<void> {
     const r = await rows<{ n: number; distinct: number }>(
-      db.url,
+      bed.db.url,
       'SELECT count(*)::int AS n, count(DISTINCT txid)::int AS distinct FROM log',
     );
     expect(r).toEqual([{ n: 2, distinct: 2 }]);
   }
 
   it('dbmate `-- migrate:up transaction:false`', async () => {
-    dir.write({
+    bed.dir.write({
       '20240101000000_a.sql': `-- migrate:up transaction:false\n${body}\n-- migrate:down\nDROP TABLE log;\n`,
     });
     const r = await apply({ ...base(), format: 'dbmate' });
     expect(r.error).toBeUndefined();
     expect(r.migrations.map((m) => [m.status, m.transactional])).toEqual([['applied', false]]);
     await expectAutocommitted();
-    expect((await historyRows(db.url)).map((h) => [h.status, h.statements_done])).toEqual([['applied', 3]]);
+    expect((await historyRows(bed.db.url)).map((h) => [h.status, h.statements_done])).toEqual([['applied', 3]]);
   });
 
   it('dbmate without the option runs the same file in one transaction (and the DO block fails there)', async () => {
-    dir.write({ '20240101000000_a.sql': `-- migrate:up\n${body}\n-- migrate:down\nDROP TABLE log;\n` });
+    bed.dir.write({ '20240101000000_a.sql': `-- migrate:up\n${body}\n-- migrate:down\nDROP TABLE log;\n` });
     const r = await apply({ ...base(), format: 'dbmate' });
     expect(r.error?.message).toMatch(/SQLSTATE 2D000/);
     expect((r.error as { line?: number }).line).toBe(4);
-    expect(await rows(db.url, "SELECT to_regclass('log') IS NULL AS none")).toEqual([{ none: true }]);
+    expect(await rows(bed.db.url, "SELECT to_regclass('log') IS NULL AS none")).toEqual([{ none: true }]);
   });
 
   it('diesel `run_in_transaction = false` in metadata.toml', async () => {
-    dir.write({
+    bed.dir.write({
       '2024-01-01-000000_log/up.sql': body,
       '2024-01-01-000000_log/down.sql': 'DROP TABLE log;\n',
       '2024-01-01-000000_log/metadata.toml': '# diesel\nrun_in_transaction = false\n',
@@ -177,7 +160,7 @@ describe('format metadata that turns the transaction off, through the apply core
   });
 
   it('diesel `run_in_transaction = true` runs in one transaction', async () => {
-    dir.write({
+    bed.dir.write({
       '2024-01-01-000000_log/up.sql': body,
       '2024-01-01-000000_log/metadata.toml': 'run_in_transaction = true\n',
     });

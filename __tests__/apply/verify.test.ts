@@ -1,29 +1,10 @@
 /** `verify` (apply --verify): the timeouts hold on every statement it runs, and failures are located. */
 import { apply } from '../../src/apply/index.js';
 import { connect } from '../../src/db/client.js';
-import { MemoryLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/pg.js';
-import { rows, TempDir } from './fixtures.js';
+import { applyTestBed, rows } from './fixtures.js';
 
-let db: TestDatabase;
-let dir: TempDir;
-
-beforeEach(async () => {
-  db = await createTestDatabase('apply_verify');
-  dir = new TempDir();
-});
-afterEach(async () => {
-  await db.drop();
-  dir.remove();
-});
-
-const base = () => ({
-  databaseUrl: db.url,
-  dir: dir.path,
-  format: 'plain' as const,
-  logger: new MemoryLogger(),
-  cwd: dir.path,
-});
+const bed = applyTestBed('apply_verify');
+const base = bed.base;
 
 type Located = Error & { file?: string; line?: number };
 
@@ -43,10 +24,10 @@ async function readerGetsThrough(url: string): Promise<boolean> {
 
 describe('verify', () => {
   it('keeps lock_timeout on every statement: a locked table fails fast at the located line and never blocks readers', async () => {
-    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({ '2_q.sql': 'SELECT 1;\n\nALTER TABLE a ADD COLUMN q int;\n' });
-    const holder = await connect(db.url, { applicationName: 'test lock holder' });
+    bed.dir.write({ '2_q.sql': 'SELECT 1;\n\nALTER TABLE a ADD COLUMN q int;\n' });
+    const holder = await connect(bed.db.url, { applicationName: 'test lock holder' });
     // the holder lets go after 4 s at the latest, so a verify that waits without a limit ends too
     const release = setTimeout(() => void holder.query('COMMIT').catch(() => undefined), 4000);
     try {
@@ -55,7 +36,7 @@ describe('verify', () => {
       const t0 = Date.now();
       const running = apply({ ...base(), verify: true, lockTimeoutMs: 500 });
       await new Promise((res) => setTimeout(res, 900));
-      const readerOk = await readerGetsThrough(db.url);
+      const readerOk = await readerGetsThrough(bed.db.url);
       const r = await running;
       expect(Date.now() - t0).toBeLessThan(2500);
       expect(readerOk).toBe(true);
@@ -70,7 +51,7 @@ describe('verify', () => {
     }
     expect(
       await rows(
-        db.url,
+        bed.db.url,
         "SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = 'a'::regclass AND attname = 'q'",
       ),
     ).toEqual([{ n: 0 }]);
@@ -78,9 +59,9 @@ describe('verify', () => {
 
   it('keeps statement_timeout on every statement and reports the located error', async () => {
     // the only pending file: no earlier file's settings are left in the verify transaction
-    dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
     expect((await apply(base())).ok).toBe(true);
-    dir.write({ '2_slow.sql': 'SELECT 1;\nSELECT pg_sleep(3);\n' });
+    bed.dir.write({ '2_slow.sql': 'SELECT 1;\nSELECT pg_sleep(3);\n' });
     const t0 = Date.now();
     const r = await apply({ ...base(), verify: true, statementTimeoutMs: 500 });
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -91,7 +72,7 @@ describe('verify', () => {
   });
 
   it('a position-less error (constraint violation) is located at its statement', async () => {
-    dir.write({
+    bed.dir.write({
       '1_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
       '2_dup.sql': 'INSERT INTO a VALUES (1);\n\nINSERT INTO a VALUES (1);\n',
     });
@@ -99,6 +80,6 @@ describe('verify', () => {
     const e = r.error as Located;
     expect([e.file, e.line]).toEqual(['2_dup.sql', 3]);
     expect(e.message).toMatch(/duplicate key.*23505/);
-    expect(await rows(db.url, "SELECT to_regclass('a') IS NULL AS gone")).toEqual([{ gone: true }]);
+    expect(await rows(bed.db.url, "SELECT to_regclass('a') IS NULL AS gone")).toEqual([{ gone: true }]);
   });
 });
