@@ -72,11 +72,18 @@ describe('fail-on', () => {
     severity: 'warning' as const,
     message: '',
   };
-  it('crosses on a listed category or severity only', () => {
+  it('crosses on a listed category, or on a listed severity as a threshold (warning = warnings and errors)', () => {
     expect(crossesThreshold([f], ['destructive', 'error'])).toBe(false);
     expect(crossesThreshold([f], ['table-rewrite'])).toBe(true);
     expect(crossesThreshold([f], ['warning'])).toBe(true);
+    expect(crossesThreshold([f], ['notice'])).toBe(true);
     expect(crossesThreshold([], ['warning'])).toBe(false);
+    const error = { ...f, severity: 'error' as const };
+    expect(crossesThreshold([error], ['warning'])).toBe(true);
+    expect(crossesThreshold([error], ['notice'])).toBe(true);
+    const notice = { ...f, severity: 'notice' as const };
+    expect(crossesThreshold([notice], ['warning'])).toBe(false);
+    expect(crossesThreshold([notice], ['error'])).toBe(false);
   });
   it('rejects unknown entries', () => {
     expect(() => validateFailOn(['destructive', 'loud'])).toThrow(DbActionError);

@@ -48,7 +48,7 @@ export const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = 
     'fail-on': {
       type: 'string',
       arg: '<list>',
-      help: 'categories or severities that fail (default: destructive,apply-error,history-modified)',
+      help: 'categories, or a severity as threshold (warning = warnings and errors), that fail; none (default: destructive,apply-error,history-modified)',
     },
     severity: {
       type: 'string',

@@ -94,8 +94,18 @@ export function engineFinding(
   return { ...finding, severity };
 }
 
-/** Whether any finding crosses the fail-on threshold (category or severity listed). */
+const RANK: Readonly<Record<Severity, number>> = { notice: 0, warning: 1, error: 2 };
+
+/**
+ * Whether a finding fails the check: its category is listed in fail-on, or a severity listed there is a threshold
+ * it reaches (`warning` fails on warnings and errors, `notice` on everything).
+ */
+export function isFailing(finding: Pick<Finding, 'category' | 'severity'>, failOn: readonly string[]): boolean {
+  if (failOn.includes(finding.category)) return true;
+  return failOn.some((e) => e in RANK && RANK[finding.severity] >= RANK[e as Severity]);
+}
+
+/** Whether any finding crosses the fail-on threshold. */
 export function crossesThreshold(findings: readonly Finding[], failOn: readonly (Category | Severity)[]): boolean {
-  const set = new Set<string>(failOn);
-  return findings.some((f) => set.has(f.category) || set.has(f.severity));
+  return findings.some((f) => isFailing(f, failOn));
 }

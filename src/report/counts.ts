@@ -2,6 +2,7 @@
  * Numbers every reporter shows: findings per severity and per category, which findings crossed the
  * fail-on threshold, and the strongest lock a statement took. Pure functions over a LintReport.
  */
+import { isFailing } from '../lint/findings.js';
 import {
   CATEGORIES,
   type Category,
@@ -29,10 +30,7 @@ export function countFindings(findings: readonly Finding[]): ReportCounts {
   return { total: findings.length, bySeverity, byCategory };
 }
 
-/** Whether a finding crosses the fail-on threshold (its category or its severity is listed). */
-export function isFailing(finding: Finding, failOn: readonly string[]): boolean {
-  return failOn.includes(finding.category) || failOn.includes(finding.severity);
-}
+export { isFailing };
 
 /** The findings that make the check fail. */
 export function failingFindings(report: Pick<LintReport, 'findings' | 'failOn'>): Finding[] {

@@ -4,7 +4,15 @@
  * lock, time), the findings with their suggestion, and collapsible statement-level locks. Pure.
  */
 import { CATEGORIES, type Category, type LintReport, type Severity } from '../lint/types.js';
-import { countFindings, failingSummary, formatDuration, formatLock, plural, strongestLock } from './counts.js';
+import {
+  countFindings,
+  failingSummary,
+  formatDuration,
+  formatLock,
+  isFailing,
+  plural,
+  strongestLock,
+} from './counts.js';
 import { evidenceFor, groupByFile } from './evidence.js';
 
 /** GitHub rejects issue comments longer than this many characters. */
@@ -95,7 +103,9 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
     out.push('| Category | Findings | Fails the check |', '|---|---:|:---:|');
     for (const c of CATEGORIES) {
       if (counts.byCategory[c] === 0) continue;
-      out.push(`| ${CATEGORY_ICON[c]} ${c} | ${counts.byCategory[c]} | ${report.failOn.includes(c) ? 'yes' : ''} |`);
+      const failing = report.findings.filter((f) => f.category === c && isFailing(f, report.failOn)).length;
+      const fails = failing === 0 ? '' : failing === counts.byCategory[c] ? 'yes' : `${failing} of them`;
+      out.push(`| ${CATEGORY_ICON[c]} ${c} | ${counts.byCategory[c]} | ${fails} |`);
     }
     const sev = (['error', 'warning', 'notice'] as const)
       .filter((s) => counts.bySeverity[s] > 0)
