@@ -163,6 +163,19 @@ describe('selecting new migrations', () => {
     expect(report.failed).toBe(true); // history-modified is in the default fail-on
   });
 
+  it('line endings or a BOM changed only: not an edit (apply accepts it, its checksum is the same)', async () => {
+    const crlf = BASE['db/migrations/20_orders.sql'].replace(/\n/g, '\r\n');
+    const root = repo(
+      BASE,
+      {},
+      { 'db/migrations/20_orders.sql': `\uFEFF${crlf}`, 'db/migrations/30_x.sql': 'SELECT 1;\n' },
+    );
+    const report = await run(root);
+    expect(report.findings.filter((f) => f.category === 'history-modified')).toEqual([]);
+    expect(report.baseCount).toBe(2);
+    expect(report.failed).toBe(false);
+  });
+
   it('replays an edited base migration in its base-branch version (what databases really ran)', async () => {
     const root = repo(
       BASE,

@@ -280,9 +280,11 @@ export async function selectChanges(directory: MigrationDirectory, options: Sele
   const modified: ModifiedMigration[] = [];
   for (const m of modifiedFiles) {
     const path = repoRelative(top, m.absPath);
+    const original = await baseVersion(top, mergeBase, path, m, directory.format);
+    // Line endings or a BOM only: apply's checksum (LF-normalised, BOM stripped) is unchanged, so it is no edit.
+    if (original && original.checksum === m.checksum) continue;
     modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, path) });
     // Databases that applied it ran the base version: replay that one.
-    const original = await baseVersion(top, mergeBase, path, m, directory.format);
     if (original) base[base.indexOf(m)] = original;
   }
   const order = new Map(all.map((m, i) => [m.relPath, i] as const));
