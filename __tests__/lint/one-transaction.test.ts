@@ -54,17 +54,25 @@ describe('a new file that fails only as one transaction', () => {
     expect(r.files[0]?.statements.map((s) => s.error)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
-  it('locks are credited to the statement that took them, once per file transaction', async () => {
+  it('locks are credited to the statement that took them; later statements show them as held since earlier', async () => {
     const r = await lintChange(
       BASE,
-      'ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nCREATE INDEX t_a ON t (a);\n',
+      'ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nCREATE INDEX t_a ON t (a);\n',
     );
     const locks = r.files[0]?.statements.map((s) =>
-      s.locks.filter((l) => l.relation === 'public.t').map((l) => l.mode),
+      s.locks.filter((l) => l.relation === 'public.t').map((l) => `${l.mode}${l.earlier ? ' earlier' : ''}`),
     );
     expect(locks?.[0]).toContain('AccessExclusiveLock');
+    expect(locks?.[1]).toContain('AccessExclusiveLock earlier');
     expect(locks?.[1]).not.toContain('AccessExclusiveLock');
-    expect(locks?.[2]).toContain('ShareLock');
+    // The index build runs under the locks the file already holds on t; its finding shows them as evidence.
+    expect(locks?.[2]?.some((l) => l.endsWith('earlier'))).toBe(true);
+    const index = r.findings.find((f) => f.rule === 'create-index-blocking');
+    expect(index?.evidence?.join('\n')).toMatch(/on public\.t \(held since an earlier statement of the file\)/);
+    const rewrite = r.findings.find((f) => f.rule === 'table-rewrite');
+    expect(rewrite?.evidence).toContain(
+      'AccessExclusiveLock on public.t (held since an earlier statement of the file)',
+    );
   });
 
   it('an ordinary failing statement is reported at its line; a good file traces cleanly', async () => {

@@ -44,6 +44,13 @@ export class ChangeTracker {
     return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
   }
 
+  /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
+  isPreexistingRelation(name: string, current?: CatalogSnapshot): boolean {
+    return (['table', 'view', 'matview', 'index', 'sequence'] as const).some(
+      (kind) => (current?.objects.has(objectKey(kind, name)) ?? false) && this.isPreexisting(kind, name, current),
+    );
+  }
+
   /**
    * The context rules see for one traced statement; `before` (the catalog just before it) backs
    * `objectsOn`.

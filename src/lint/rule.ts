@@ -54,6 +54,11 @@ export interface CatalogDiff {
 export interface StatementTrace {
   /** Relation-level locks our backend held on relations that existed before the statement. */
   readonly locks: readonly ObservedLock[];
+  /**
+   * In a file traced as one transaction: locks on the statement's own relations that earlier statements of the file
+   * took (marked `earlier`); the statement runs under them. Evidence, not what the statement itself took.
+   */
+  readonly heldLocks?: readonly ObservedLock[];
   /** Tables (qualified) that existed before the statement and whose relfilenode changed. */
   readonly rewritten: readonly string[];
   readonly diff: CatalogDiff;

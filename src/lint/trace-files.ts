@@ -159,12 +159,21 @@ export class ChangeTracer {
           continue;
         }
         const before = this.snapshot;
-        const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+        const traced = await traceStatement(this.client, stmt, before, fileTx);
+        const after = traced.after;
+        // Locks held from earlier statements matter only on relations of the base (a table new in the change has
+        // no readers to block).
+        const trace = traced.trace.heldLocks
+          ? {
+              ...traced.trace,
+              heldLocks: traced.trace.heldLocks.filter((l) => this.tracker.isPreexistingRelation(l.relation, before)),
+            }
+          : traced.trace;
         this.snapshot = after;
         statements.push({
           ...head,
           durationMs: round(trace.durationMs),
-          locks: trace.locks,
+          locks: [...trace.locks, ...(trace.heldLocks ?? [])],
           rewritten: trace.rewritten,
           transactional: trace.transactional,
           ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),

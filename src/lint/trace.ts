@@ -10,6 +10,8 @@
  * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …) run
  * on their own: their locks cannot be observed, rewrites and catalog changes still are.
  */
+import { statementTargets } from '../sql/targets.js';
+import { lockRank } from './lock-modes.js';
 import type { Statement } from '../sql/types.js';
 import type { ObservedLock } from './types.js';
 import type { StatementTrace } from './rule.js';
@@ -205,9 +207,12 @@ async function traceInFileTransaction(
   const durationMs = performance.now() - started;
   const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`)) as Result[];
   const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[], before);
+  const heldBefore = new Set(tx.held);
+  const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
   return {
     trace: {
-      locks: locksOn(before, results[0]?.rows ?? [], tx.held),
+      locks,
+      heldLocks: heldOnTargets(stmt, before, results[0]?.rows ?? [], heldBefore, locks),
       rewritten: rewrittenRelations(before, after),
       diff: diffCatalog(before, after),
       durationMs,
@@ -215,4 +220,37 @@ async function traceInFileTransaction(
     },
     after,
   };
+}
+
+/** Locks the file's transaction held before the statement on the relations the statement names (marked `earlier`). */
+function heldOnTargets(
+  stmt: Statement,
+  before: CatalogSnapshot,
+  rows: readonly unknown[],
+  heldBefore: ReadonlySet<string>,
+  own: readonly ObservedLock[],
+): ObservedLock[] {
+  const targets = new Set(
+    statementTargets(stmt).flatMap((t) => {
+      const n = t.replace(/"/g, '');
+      return n.includes('.') ? [n] : [n, `public.${n}`];
+    }),
+  );
+  if (targets.size === 0) return [];
+  // Per relation the strongest mode held from before, if it is stronger than what the statement took itself.
+  const strongest = new Map<string, string>();
+  for (const row of rows) {
+    const r = row as { oid: unknown; mode: unknown };
+    if (!heldBefore.has(`${String(r.oid)}\u0000${String(r.mode)}`)) continue;
+    const rel = before.relations.get(String(r.oid));
+    if (!rel || !targets.has(rel.name)) continue;
+    const had = strongest.get(rel.name);
+    if (had === undefined || lockRank(String(r.mode)) > lockRank(had)) strongest.set(rel.name, String(r.mode));
+  }
+  const out: ObservedLock[] = [];
+  for (const [relation, mode] of strongest) {
+    const ownBest = Math.max(-1, ...own.filter((l) => l.relation === relation).map((l) => lockRank(l.mode)));
+    if (lockRank(mode) > ownBest) out.push({ relation, mode, earlier: true });
+  }
+  return out.sort((a, b) => a.relation.localeCompare(b.relation));
 }

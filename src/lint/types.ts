@@ -52,6 +52,11 @@ export interface Finding {
 export interface ObservedLock {
   readonly relation: string;
   readonly mode: string;
+  /**
+   * The file's transaction already held it when the statement ran (taken by an earlier statement of the same file,
+   * held until COMMIT): shown with the statement, not credited to it.
+   */
+  readonly earlier?: boolean;
 }
 
 export interface StatementReport {

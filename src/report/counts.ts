@@ -3,6 +3,7 @@
  * fail-on threshold, and the strongest lock a statement took. Pure functions over a LintReport.
  */
 import { isFailing } from '../lint/findings.js';
+import { lockRank } from '../lint/lock-modes.js';
 import {
   CATEGORIES,
   type Category,
@@ -50,23 +51,6 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
-/** Lock modes from weakest to strongest (PostgreSQL's table-level lock modes). */
-const LOCK_STRENGTH = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
-
-function lockRank(mode: string): number {
-  const normal = mode.replace(/[\s_]/g, '').toLowerCase();
-  return LOCK_STRENGTH.findIndex((m) => m.toLowerCase() === normal || m.toLowerCase() === `${normal}lock`);
-}
-
 /** The strongest of some locks (unknown modes rank lowest), or undefined when there are none. */
 export function strongestLock(locks: readonly ObservedLock[]): ObservedLock | undefined {
   let best: ObservedLock | undefined;
@@ -80,7 +64,7 @@ export function blocksWrites(mode: string): boolean {
 }
 
 export function formatLock(lock: ObservedLock): string {
-  return `${lock.mode} on ${lock.relation}`;
+  return `${lock.mode} on ${lock.relation}${lock.earlier ? ' (held since an earlier statement)' : ''}`;
 }
 
 /** `12 ms`, `1.4 s`. */

@@ -67,7 +67,7 @@ export function jsonReport(report: LintReport) {
           kind: s.kind,
           durationMs: Math.round(s.durationMs),
           transactional: s.transactional,
-          locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode })),
+          locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode, ...(l.earlier ? { earlier: true } : {}) })),
           rewritten: [...s.rewritten],
         };
         if (s.error !== undefined) st.error = s.error;

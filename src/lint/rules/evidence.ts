@@ -2,6 +2,7 @@
  * Evidence and naming helpers shared by the rules: qualified names as the tracer saw them, locks taken,
  * relfilenode changes and dropped objects, phrased the way a reviewer reads them.
  */
+import { lockRank } from '../lock-modes.js';
 import type { CatalogObject, CatalogObjectKind, RuleContext } from '../rule.js';
 import { ident, relKey, type RelRef } from './ast.js';
 
@@ -48,31 +49,21 @@ export function preexistingColumn(ctx: RuleContext, ref: RelRef, column: string)
   return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
 }
 
-/** PostgreSQL's table lock modes, weakest first. */
-const LOCK_STRENGTH: readonly string[] = [
-  'AccessShareLock',
-  'RowShareLock',
-  'RowExclusiveLock',
-  'ShareUpdateExclusiveLock',
-  'ShareLock',
-  'ShareRowExclusiveLock',
-  'ExclusiveLock',
-  'AccessExclusiveLock',
-];
-
 /**
  * `AccessExclusiveLock on public.users`: the strongest lock held on the relation (on every locked relation
  * when omitted, in the tracer's order). Weaker locks the same statement also took say nothing more.
  */
 export function lockEvidence(ctx: RuleContext, relation?: string): string[] {
-  const strongest = new Map<string, string>();
-  for (const l of ctx.trace.locks) {
+  const strongest = new Map<string, { mode: string; earlier: boolean }>();
+  for (const l of [...ctx.trace.locks, ...(ctx.trace.heldLocks ?? [])]) {
     if (relation !== undefined && l.relation !== relation) continue;
     const had = strongest.get(l.relation);
-    if (had === undefined || LOCK_STRENGTH.indexOf(l.mode) > LOCK_STRENGTH.indexOf(had))
-      strongest.set(l.relation, l.mode);
+    if (had === undefined || lockRank(l.mode) > lockRank(had.mode))
+      strongest.set(l.relation, { mode: l.mode, earlier: l.earlier === true });
   }
-  return [...strongest].map(([rel, mode]) => `${mode} on ${rel}`);
+  return [...strongest].map(
+    ([rel, l]) => `${l.mode} on ${rel}${l.earlier ? ' (held since an earlier statement of the file)' : ''}`,
+  );
 }
 
 /** A qualified catalog name (`public.Users`) written as SQL (`public."Users"`), for suggestions. */
