@@ -60,6 +60,13 @@ describe('formatText', () => {
     expect(lines).toContain('  note: not traced: db/migrations/1_x.sql failed to apply');
   });
 
+  it('marks files: ✗ with findings that fail the check, ! with findings that do not', () => {
+    const r = sampleReport();
+    const lines = formatText(r, { color: false }).split('\n');
+    expect(lines.find((l) => l.includes('20240102000000_drop_email.sql') && l.includes('statement'))).toMatch(/^✗ /);
+    expect(lines.find((l) => l.includes('20240103000000_index.sql') && l.includes('statement'))).toMatch(/^! /);
+  });
+
   it('has no ANSI escapes without color, and severity colours with it', () => {
     expect(formatText(sampleReport(), { color: false })).not.toMatch(ANSI);
     const coloured = formatText(sampleReport(), { color: true });

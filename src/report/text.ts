@@ -4,7 +4,7 @@
  * and the verdict. ANSI colours only when `color` (the CLI decides from NO_COLOR / TTY).
  */
 import type { LintReport, Severity } from '../lint/types.js';
-import { countFindings, failingSummary, formatDuration, plural } from './counts.js';
+import { countFindings, failingSummary, formatDuration, isFailing, plural } from './counts.js';
 import { evidenceFor, groupByFile } from './evidence.js';
 
 export interface TextOptions {
@@ -41,11 +41,15 @@ export function formatText(report: LintReport, options: TextOptions): string {
     if (g.report) meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
     // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
     const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+    // ✗ the file has findings that fail the check, ! findings that do not, ✓ none (readable without colours too).
+    const fails = g.findings.some((f) => isFailing(f, report.failOn));
     const mark = untraced
       ? paint('–', 'dim')
       : g.findings.length === 0
         ? paint('✓', 'green')
-        : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+        : fails
+          ? paint('✗', 'red')
+          : paint('!', 'yellow');
     lines.push(
       `${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`,
     );
