@@ -96,11 +96,19 @@ export async function ensureBaseCommit(
   if (!sha) {
     logger.info(`Base ${rev} is not in the checkout; fetching it from origin`);
     const f = await git(cwd, ['fetch', '--no-tags', '--depth=1', 'origin', rev]);
-    if (!f.ok)
-      throw new DbActionError(
-        `Could not fetch the base revision ${rev} from origin: ${f.stderr.split('\n').pop() ?? ''}`,
-        { hint: FETCH_HINT },
-      );
+    if (!f.ok) {
+      // git's first "fatal:" line says why (no such ref, no origin remote, no network).
+      const why =
+        f.stderr
+          .split('\n')
+          .map((l) => l.trim())
+          .find((l) => /^(fatal|error):/.test(l)) ??
+        f.stderr.trim().split('\n')[0] ??
+        'git fetch failed';
+      throw new DbActionError(`Could not fetch the base revision ${rev} from origin (${why})`, {
+        hint: `check that \`base\` names an existing branch, tag or commit (a typo?); if it does, ${FETCH_HINT}`,
+      });
+    }
     sha = (await commitOf(cwd, rev)) ?? (await commitOf(cwd, 'FETCH_HEAD'));
     if (!sha) throw new DbActionError(`The base revision ${rev} is not a commit`, { hint: FETCH_HINT });
   }

@@ -50,6 +50,11 @@ describe('resolveBase', () => {
     const err = await ensureBaseCommit(ws, missing, new MemoryLogger()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DbActionError);
     expect((err as DbActionError).hint).toContain('fetch-depth: 0');
+    expect((err as DbActionError).hint).toContain('a typo?');
+    // git's own reason, whole, in parentheses (not a truncated last line)
+    expect((err as DbActionError).message).toMatch(
+      /^Could not fetch the base revision f{40} from origin \((fatal|error): .+\)$/,
+    );
   });
 
   it('takes the input base (a branch name) over the event', async () => {
