@@ -1,6 +1,6 @@
 /** Where the CLI reads and writes; injectable so tests run `main()` in-process. */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 import { DbActionError } from '../errors.js';
 
@@ -21,6 +21,31 @@ export const processIo: CliIo = {
 };
 
 /** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
+/**
+ * Fails early (before any work) when `output` cannot be written: its folder is missing or it names a folder.
+ * The same errors as emit's.
+ */
+export function checkOutputPath(io: CliIo, output: string | undefined): void {
+  if (!output) return;
+  const path = resolve(io.cwd, output);
+  let folder: Stats | undefined;
+  try {
+    folder = statSync(dirname(path));
+  } catch {
+    folder = undefined;
+  }
+  if (!folder?.isDirectory()) {
+    throw new DbActionError(`cannot write the report to ${output}: ENOENT`, {
+      hint: 'create the folder first, or give --output a path in an existing folder',
+    });
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new DbActionError(`cannot write the report to ${output}: EISDIR`, {
+      hint: '--output names a folder: give a file path, e.g. report.json',
+    });
+  }
+}
+
 export function emit(io: CliIo, text: string, output: string | undefined): void {
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (!output) {

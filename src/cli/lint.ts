@@ -11,7 +11,7 @@ import { formatText } from '../report/text.js';
 import type { Redactor } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { intOption, stringOption, type ParsedCommand } from './args.js';
-import { emit, type CliIo } from './io.js';
+import { checkOutputPath, emit, type CliIo } from './io.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
 const PROVIDERS = ['auto', 'url', 'docker', 'local', 'embedded'] as const;
@@ -27,6 +27,8 @@ export async function runLint(parsed: ParsedCommand, io: CliIo, logger: Logger, 
   const latest = intOption(v, 'latest');
   if (base !== undefined && latest !== undefined) throw new DbActionError('give either --base or --latest, not both');
   const devUrl = stringOption(v, 'dev-url') ?? io.env.DB_ACTION_DEV_URL;
+  const output = stringOption(v, 'output');
+  checkOutputPath(io, output);
   const abort = new AbortController();
   const onSignal = (): void => abort.abort(new DbActionError('interrupted'));
   process.once('SIGINT', onSignal);
@@ -55,7 +57,6 @@ export async function runLint(parsed: ParsedCommand, io: CliIo, logger: Logger, 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const output = stringOption(v, 'output');
   const color = v.color === true ? true : v['no-color'] === true || io.env.NO_COLOR ? false : io.isTTY && !output;
   const text =
     format === 'json'
@@ -66,6 +67,11 @@ export async function runLint(parsed: ParsedCommand, io: CliIo, logger: Logger, 
           ? formatWorkflowCommands(report)
           : formatText(report, { color });
   emit(io, redactor.redact(text), output);
+  // The report went to a file: the terminal still gets the verdict.
+  if (output)
+    io.stderr(
+      `${report.failed ? 'check failed' : 'check passed'}: ${report.findings.length} finding(s), report written to ${output}\n`,
+    );
   return report.failed ? 1 : 0;
 }
 
