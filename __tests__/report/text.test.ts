@@ -41,6 +41,18 @@ describe('formatText', () => {
     expect(lines.at(-1)).toBe('check failed (fail-on: destructive, apply-error, history-modified): 1 destructive');
   });
 
+  it('with no new migrations says nothing was replayed and no dev database started', () => {
+    const r = {
+      ...cleanReport(),
+      newCount: 0,
+      files: [],
+      devDatabase: { provider: 'none', serverVersionNum: 0, startupMs: 0 },
+    };
+    expect(formatText(r, { color: false })).toContain(
+      '0 findings in 0 new migrations (1 base, not replayed: nothing new to trace) · no dev database started',
+    );
+  });
+
   it('says passed for a clean report', () => {
     const out = formatText(cleanReport(), { color: false });
     expect(out).toContain('0 findings in 2 new migrations');

@@ -94,7 +94,7 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
 
   out.push(`### ${verdictLine(report)}`, '');
   out.push(
-    `Directory ${code(report.dir)} (${report.format}): ${plural(report.newCount, 'new migration')} linted, ${report.baseCount} base replayed. ` +
+    `Directory ${code(report.dir)} (${report.format}): ${plural(report.newCount, 'new migration')} linted, ${report.baseCount} base ${report.devDatabase.provider === 'none' ? 'not replayed (nothing new to trace)' : 'replayed'}. ` +
       `Fails on: ${report.failOn.map((c) => code(c)).join(', ') || 'nothing'}.`,
     '',
   );

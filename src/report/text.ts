@@ -78,7 +78,9 @@ export function formatText(report: LintReport, options: TextOptions): string {
       : '';
   lines.push(
     `${plural(counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''} in ${plural(report.newCount, 'new migration')}` +
-      ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${formatDuration(db.startupMs)}` +
+      (db.provider === 'none'
+        ? ` (${report.baseCount} base, not replayed: nothing new to trace) · no dev database started`
+        : ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${formatDuration(db.startupMs)}`) +
       ` · total ${formatDuration(report.durationMs)}`,
   );
   const failOn = `fail-on: ${report.failOn.join(', ') || 'nothing'}`;
