@@ -100,6 +100,27 @@ describe('auto', () => {
     }
   });
 
+  (docker || embeddedBinaries === undefined ? it.skip : it)(
+    'a DB_ACTION_PG_BINDIR with no binaries is a warning in auto (then embedded is used)',
+    async () => {
+      const saved = process.env.DB_ACTION_PG_BINDIR;
+      process.env.DB_ACTION_PG_BINDIR = '/nonexistent/pg/bin';
+      const logger = new MemoryLogger();
+      try {
+        const db = await startDevDatabase({ logger });
+        await db.close();
+        expect(db.provider).toBe('embedded');
+        const warns = logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
+        expect(warns.join('\n')).toContain(
+          'dev database: skipping local: no PostgreSQL server binaries (initdb, postgres) found in DB_ACTION_PG_BINDIR=/nonexistent/pg/bin',
+        );
+      } finally {
+        if (saved === undefined) delete process.env.DB_ACTION_PG_BINDIR;
+        else process.env.DB_ACTION_PG_BINDIR = saved;
+      }
+    },
+  );
+
   it(`without a URL picks ${docker ? 'docker' : 'local'} here and says why others were skipped`, async () => {
     const logger = new MemoryLogger();
     const db = await startDevDatabase({ logger });

@@ -12,7 +12,7 @@ import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redact, secretsOf } from '../secrets.js';
 import { startDocker } from './docker.js';
-import { findPostgresBinaries } from './binaries.js';
+import { BINDIR_ENV, findPostgresBinaries } from './binaries.js';
 import { findEmbeddedBinaries, startEmbedded } from './embedded.js';
 import { startLocal } from './local.js';
 import { ProviderUnavailable } from './provider.js';
@@ -114,7 +114,10 @@ export async function startDevDatabase(options: DevDbOptions): Promise<DevDataba
     } catch (error) {
       const reason = clean(error).split('\n')[0] ?? '';
       skipped.push(`${name}: ${reason}`);
-      if (error instanceof ProviderUnavailable) logger.debug(`dev database: skipping ${name}: ${reason}`);
+      // A DB_ACTION_PG_BINDIR that gives nothing is the user's own setting gone wrong: say so out loud.
+      if (error instanceof ProviderUnavailable && name === 'local' && process.env[BINDIR_ENV]?.trim())
+        logger.warn(`dev database: skipping local: ${reason}`);
+      else if (error instanceof ProviderUnavailable) logger.debug(`dev database: skipping ${name}: ${reason}`);
       else logger.warn(`dev database: ${name} failed, trying the next provider: ${clean(error)}`);
     }
   }
