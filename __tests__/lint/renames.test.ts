@@ -72,4 +72,22 @@ DROP TABLE archive.orders;
     expect(r.findings.filter((x) => x.category === 'destructive')).toEqual([]);
     expect(r.failed).toBe(false);
   });
+
+  it('only renames of a base name are reported: via a temporary name, a swap, SET SCHEMA and back', async () => {
+    const twice = await lintChange(
+      'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
+      'ALTER TABLE users RENAME COLUMN email TO email_tmp;\nALTER TABLE users RENAME COLUMN email_tmp TO contact_email;\n',
+    );
+    expect(found(twice).filter((f) => f.endsWith('rename-column'))).toEqual(['1 rename-column']);
+    const swap = await lintChange(
+      'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n',
+      'ALTER TABLE a RENAME TO tmp;\nALTER TABLE b RENAME TO a;\nALTER TABLE tmp RENAME TO b;\n',
+    );
+    expect(found(swap).filter((f) => f.endsWith('rename-table'))).toEqual(['1 rename-table', '2 rename-table']);
+    const away = await lintChange(
+      'CREATE SCHEMA archive;\nCREATE TABLE users (id int);\n',
+      'ALTER TABLE users SET SCHEMA archive;\nALTER TABLE archive.users SET SCHEMA public;\n',
+    );
+    expect(found(away).filter((f) => f.endsWith('set-schema'))).toEqual(['1 set-schema']);
+  });
 });

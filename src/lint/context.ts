@@ -44,6 +44,22 @@ export class ChangeTracker {
     return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
   }
 
+  /**
+   * Whether the object has this name since the base (same identity, same name there): renaming it breaks code that
+   * uses the name. False for a name given in the change, even to a base object (renamed twice, swapped via a
+   * temporary name).
+   */
+  isBaseName(kind: CatalogObjectKind, name: string, current?: CatalogSnapshot): boolean {
+    const keys = candidateKeys(kind, name);
+    if (current) {
+      for (const k of keys) {
+        const ident = current.objects.get(k)?.ident;
+        if (ident) return this.baseline.objects.get(k)?.ident === ident;
+      }
+    }
+    return this.isPreexisting(kind, name, current);
+  }
+
   /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
   isPreexistingRelation(name: string, current?: CatalogSnapshot): boolean {
     return (['table', 'view', 'matview', 'index', 'sequence'] as const).some(
@@ -61,6 +77,7 @@ export class ChangeTracker {
       statement,
       trace,
       isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+      isBaseName: (kind, name) => this.isBaseName(kind, name, before),
     };
     if (!before) return ctx;
     let byTable: Map<string, CatalogEntry[]> | undefined;

@@ -82,6 +82,11 @@ export interface RuleContext {
    */
   isPreexisting(kind: CatalogObjectKind, name: string): boolean;
   /**
+   * Optional: true if the object already had this very name on the base (renaming it breaks code using the name);
+   * false for a name given during the change, even to a base object. Rules assume isPreexisting when absent.
+   */
+  isBaseName?(kind: CatalogObjectKind, name: string): boolean;
+  /**
    * Optional: the objects on a qualified table (columns, indexes, constraints, triggers) as they were just
    * BEFORE this statement, with their catalog definitions (e.g. constraint `CHECK ((c IS NOT NULL))`).
    * Lets a rule recognise the safe path (set-not-null after a validated CHECK). Rules assume the worst

@@ -28,7 +28,9 @@ reported here. Objects created earlier in the same change are not reported.
 switch readers, drop the old name later; or a view with the old name during the transition).`,
   check(ctx) {
     if (!DYNAMIC_KINDS.has(ctx.statement.kind)) return [];
-    const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => ctx.isPreexisting(r.from.kind, r.from.name));
+    const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) =>
+      (ctx.isBaseName ?? ctx.isPreexisting)(r.from.kind, r.from.name),
+    );
     if (renames.length === 0) return [];
     return [
       {

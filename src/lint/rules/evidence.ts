@@ -41,6 +41,27 @@ export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelR
   return seen !== undefined && ctx.isPreexisting(kind, seen);
 }
 
+/**
+ * Whether the relation written as `ref` has had this name since the base (see RuleContext.isBaseName): what the
+ * rename rules ask, since only code using a base name can break.
+ */
+export function baseNamed(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
+  const check = (name: string) => (ctx.isBaseName ?? ctx.isPreexisting)(kind, name);
+  if (check(relKey(ref))) return true;
+  if (ref.schema) return false;
+  const seen = traced(ctx, ref);
+  return seen !== undefined && check(seen);
+}
+
+/** baseNamed for column `column` of the relation written as `ref`. */
+export function baseNamedColumn(ctx: RuleContext, ref: RelRef, column: string): boolean {
+  const check = (name: string) => (ctx.isBaseName ?? ctx.isPreexisting)('column', name);
+  if (check(`${relKey(ref)}.${column}`)) return true;
+  if (ref.schema) return false;
+  const seen = traced(ctx, ref);
+  return seen !== undefined && check(`${seen}.${column}`);
+}
+
 /** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
 export function preexistingColumn(ctx: RuleContext, ref: RelRef, column: string): boolean {
   if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`)) return true;

@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER TABLE … RENAME COLUMN of a column that existed before the change. */
 import type { Rule } from '../rule.js';
 import { nodeOf, rangeVar, str } from './ast.js';
-import { lockEvidence, preexistingColumn, qualified } from './evidence.js';
+import { baseNamedColumn, lockEvidence, qualified } from './evidence.js';
 
 export const renameColumn: Rule = {
   id: 'rename-column',
@@ -20,7 +20,7 @@ columns of tables created in it) are not reported.`,
     const ref = rangeVar(r.relation);
     const from = str(r.subname);
     const to = str(r.newname);
-    if (!ref || !from || !to || !preexistingColumn(ctx, ref, from)) return [];
+    if (!ref || !from || !to || !baseNamedColumn(ctx, ref, from)) return [];
     const table = qualified(ctx, ref);
     return [
       {

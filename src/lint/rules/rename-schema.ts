@@ -17,7 +17,7 @@ and drop the old schema when nothing uses it. Schemas created earlier in the sam
     if (!r || str(r.renameType) !== 'OBJECT_SCHEMA') return [];
     const from = str(r.subname);
     const to = str(r.newname);
-    if (!from || !to || !ctx.isPreexisting('schema', from)) return [];
+    if (!from || !to || !(ctx.isBaseName ?? ctx.isPreexisting)('schema', from)) return [];
     return [
       {
         message: `Renames schema ${from} to ${to}; queries, functions and search_path settings naming ${from} break.`,

@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER TABLE … RENAME TO of a table that existed before the change. */
 import type { Rule } from '../rule.js';
 import { ident, nodeOf, rangeVar, str } from './ast.js';
-import { lockEvidence, preexisting, qualified } from './evidence.js';
+import { baseNamed, lockEvidence, qualified } from './evidence.js';
 
 export const renameTable: Rule = {
   id: 'rename-table',
@@ -21,7 +21,7 @@ are not reported.`,
     if (!r || (str(r.renameType) !== 'OBJECT_TABLE' && str(r.renameType) !== 'OBJECT_FOREIGN_TABLE')) return [];
     const ref = rangeVar(r.relation);
     const to = str(r.newname);
-    if (!ref || !to || !preexisting(ctx, 'table', ref)) return [];
+    if (!ref || !to || !baseNamed(ctx, 'table', ref)) return [];
     const name = qualified(ctx, ref);
     return [
       {

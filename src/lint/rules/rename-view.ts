@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER VIEW / MATERIALIZED VIEW … RENAME TO of a view that existed before the change. */
 import type { Rule } from '../rule.js';
 import { nodeOf, rangeVar, str } from './ast.js';
-import { preexisting, qualified } from './evidence.js';
+import { baseNamed, qualified } from './evidence.js';
 
 export const renameView: Rule = {
   id: 'rename-view',
@@ -20,7 +20,7 @@ migration. Views created earlier in the same change are not reported.`,
     const kind = type === 'OBJECT_VIEW' ? 'view' : 'matview';
     const ref = rangeVar(r.relation);
     const to = str(r.newname);
-    if (!ref || !to || !preexisting(ctx, kind, ref)) return [];
+    if (!ref || !to || !baseNamed(ctx, kind, ref)) return [];
     const name = qualified(ctx, ref);
     return [
       {

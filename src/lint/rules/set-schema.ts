@@ -1,7 +1,7 @@
 /** backward-incompatible: ALTER … SET SCHEMA of an object that existed before the change. */
 import type { CatalogObjectKind, Rule } from '../rule.js';
 import { ident, nameList, nodeOf, rangeVar, relKey, type RelRef, str } from './ast.js';
-import { preexisting, qualified, sqlQualified } from './evidence.js';
+import { baseNamed, qualified, sqlQualified } from './evidence.js';
 
 const KINDS: Readonly<Record<string, CatalogObjectKind>> = {
   OBJECT_TABLE: 'table',
@@ -53,7 +53,7 @@ and drop it in a later migration. Objects created earlier in the same change are
         evidence: [`dropped: function ${o.name}`],
       }));
     }
-    if (!preexisting(ctx, kind, ref)) return [];
+    if (!baseNamed(ctx, kind, ref)) return [];
     const name = ref.schema ? relKey(ref) : kind === 'type' ? `public.${ref.name}` : qualified(ctx, ref);
     return [
       {
