@@ -71,10 +71,17 @@ export class ChangeTracker {
    * The context rules see for one traced statement; `before` (the catalog just before it) backs
    * `objectsOn`.
    */
-  context(file: string, statement: Statement, trace: StatementTrace, before?: CatalogSnapshot): RuleContext {
+  context(
+    file: string,
+    statement: Statement,
+    trace: StatementTrace,
+    before?: CatalogSnapshot,
+    earlierInFile?: readonly Statement[],
+  ): RuleContext {
     const ctx: RuleContext = {
       file,
       statement,
+      ...(earlierInFile ? { earlierInFile } : {}),
       trace,
       isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
       isBaseName: (kind, name) => this.isBaseName(kind, name, before),

@@ -192,7 +192,17 @@ export class ChangeTracer {
             `traced up to the failing statement at line ${stmt.startLine}`,
           );
         }
-        findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+        findings.push(
+          ...this.runRules(
+            this.tracker.context(
+              path,
+              stmt,
+              trace,
+              before,
+              parsed.statements.slice(0, parsed.statements.indexOf(stmt)),
+            ),
+          ),
+        );
         this.tracker.record(trace.diff);
       }
       if (open) {

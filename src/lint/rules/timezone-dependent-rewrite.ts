@@ -2,6 +2,7 @@
  * table-rewrite: `timestamp` ↔ `timestamptz` is done in place only when the session's TimeZone is UTC (PostgreSQL 12+).
  * The dev database pins TimeZone to UTC, so the trace shows no rewrite; production sessions often use another zone.
  */
+import type { Statement } from '../../sql/types.js';
 import type { CatalogChange, Rule, RuleHit } from '../rule.js';
 import { alterTable } from './ast.js';
 
@@ -13,6 +14,20 @@ function zoneFlip(change: CatalogChange): 'to timestamptz' | 'to timestamp' | un
   if (WITHOUT_TZ.test(change.before) && WITH_TZ.test(change.after)) return 'to timestamptz';
   if (WITH_TZ.test(change.before) && WITHOUT_TZ.test(change.after)) return 'to timestamp';
   return undefined;
+}
+
+/** The last `SET [LOCAL] TimeZone …` among the statements leaves it at UTC. */
+function setsUtc(statements: readonly Statement[]): boolean {
+  let utc = false;
+  for (const s of statements) {
+    const set = (s.ast as { VariableSetStmt?: { name?: string; kind?: string; args?: unknown[] } }).VariableSetStmt;
+    if (set?.name?.toLowerCase() !== 'timezone') continue;
+    const arg = set.args?.[0] as { A_Const?: { sval?: { sval?: string } } } | undefined;
+    const value = arg?.A_Const?.sval?.sval?.toLowerCase();
+    utc =
+      set.kind === 'VAR_SET_VALUE' && ['utc', 'etc/utc', 'zulu', 'gmt', 'etc/gmt', 'universal'].includes(value ?? '');
+  }
+  return utc;
 }
 
 export const timezoneDependentRewrite: Rule = {
@@ -31,6 +46,7 @@ one transaction), so the change is done in place everywhere, then silence this r
   check(ctx) {
     const a = alterTable(ctx.statement.ast);
     if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType')) return [];
+    if (setsUtc(ctx.earlierInFile ?? [])) return []; // the migration itself makes it in place everywhere
     const hits: RuleHit[] = [];
     for (const change of ctx.trace.diff.changed) {
       const table = change.object.table;
