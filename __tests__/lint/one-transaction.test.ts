@@ -85,4 +85,16 @@ describe('a new file that fails only as one transaction', () => {
     expect(good.findings.filter((f) => f.category === 'apply-error')).toEqual([]);
     expect(good.files[0]?.statements.map((s) => s.error)).toEqual([undefined, undefined]);
   });
+
+  it('a short SET LOCAL statement_timeout in the file does not cancel the tracer (the migration keeps it)', async () => {
+    const r = await lintChange(
+      BASE,
+      "SET LOCAL statement_timeout = '1ms';\nSET LOCAL lock_timeout = '1ms';\nSELECT 1;\nSELECT current_setting('statement_timeout');\n",
+    );
+    expect(r.findings.filter((f) => f.category === 'apply-error')).toEqual([]);
+    expect(r.files[0]?.statements.map((s) => s.error)).toEqual([undefined, undefined, undefined, undefined]);
+    // and the file's own statements still run under its timeout
+    const slow = await lintChange(BASE, "SET LOCAL statement_timeout = '50ms';\nSELECT pg_sleep(1);\n");
+    expect(slow.findings.find((f) => f.category === 'apply-error')?.message).toContain('statement timeout');
+  });
 });

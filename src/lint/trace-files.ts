@@ -16,6 +16,12 @@ import type { Rule, RuleContext } from './rule.js';
 import { traceStatement, type FileTransaction } from './trace.js';
 import type { FileReport, Finding, StatementReport } from './types.js';
 
+/** `SET [LOCAL] statement_timeout|lock_timeout …`: the tracer's own queries must not run under it. */
+function setsTimeout(stmt: { readonly ast: Record<string, unknown> }): boolean {
+  const name = (stmt.ast.VariableSetStmt as { name?: unknown } | undefined)?.name;
+  return name === 'statement_timeout' || name === 'lock_timeout';
+}
+
 export interface TraceFileOutcome {
   readonly report: FileReport;
   /** A statement failed (or the file did not parse): later files must not be traced. */
@@ -159,6 +165,7 @@ export class ChangeTracer {
           continue;
         }
         const before = this.snapshot;
+        if (fileTx && setsTimeout(stmt)) fileTx.guardTimeouts = true;
         const traced = await traceStatement(this.client, stmt, before, fileTx);
         const after = traced.after;
         // Locks held from earlier statements matter only on relations of the base (a table new in the change has

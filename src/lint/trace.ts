@@ -189,7 +189,15 @@ export async function traceStatement(
  */
 export interface FileTransaction {
   readonly held: Set<string>;
+  /**
+   * The file set statement_timeout or lock_timeout (SET LOCAL …) earlier: the tracer's own catalog reads then run
+   * with both at 0 and the file's values are put back after them, so a short timeout meant for the migration's
+   * statements cannot cancel the observation.
+   */
+  guardTimeouts?: boolean;
 }
+
+const quote = (v: string): string => `'${v.replace(/'/g, "''")}'`;
 
 /** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
 async function traceInFileTransaction(
@@ -205,7 +213,16 @@ async function traceInFileTransaction(
     return failed(before, true, performance.now() - started, e);
   }
   const durationMs = performance.now() - started;
+  let restore: string | undefined;
+  if (tx.guardTimeouts) {
+    const saved = (await client.query(
+      "SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt;\nSET LOCAL statement_timeout = 0;\nSET LOCAL lock_timeout = 0",
+    )) as Result[];
+    const row = saved[0]?.rows[0] as { st: string; lt: string } | undefined;
+    if (row) restore = `SET LOCAL statement_timeout = ${quote(row.st)};\nSET LOCAL lock_timeout = ${quote(row.lt)}`;
+  }
   const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`)) as Result[];
+  if (restore) await client.query(restore);
   const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[], before);
   const heldBefore = new Set(tx.held);
   const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
