@@ -79,6 +79,21 @@ describe('statement nolint directives', () => {
     expect(
       await nolintOf('SELECT 1;\nALTER TABLE t\n  DROP COLUMN c; -- db-action:nolint destructive -- archived'),
     ).toEqual([[], [{ source: 'db-action', names: ['destructive'], line: 3 }]]);
+    // The `;` on a line of its own: the comment after it trails the statement it ends.
+    expect(await nolintOf('drop table a\n; -- db-action:nolint\ndrop table b;')).toEqual([
+      [{ source: 'db-action', names: [], line: 2 }],
+      [],
+    ]);
+    // A comment between two statements on one line is before the second, on its first line: the second's.
+    expect(await nolintOf('drop table a; /* db-action:nolint */ drop table b;')).toEqual([
+      [],
+      [{ source: 'db-action', names: [], line: 1 }],
+    ]);
+    // Two statements on a line, a comment at its end: it trails the last one.
+    expect(await nolintOf('drop table a; drop table b; -- db-action:nolint')).toEqual([
+      [],
+      [{ source: 'db-action', names: [], line: 1 }],
+    ]);
     // A directive on its own line below still belongs to the statement under it.
     expect(await nolintOf('SELECT 1;\n-- db-action:nolint\nDROP TABLE a;')).toEqual([
       [],

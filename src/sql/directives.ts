@@ -155,14 +155,16 @@ export function attachDirectives(
         own.push({ source: d.source, names: d.names, line: d.line });
       }
     };
+    // A comment trails a statement when it starts on that statement's last line and the next statement does not
+    // start where it ends (`a; /* x */ b;`: the comment is before b on b's first line, and is b's).
+    const trails = (c: CommentSpan, endLine: number | undefined, nextStart: number | undefined) =>
+      endLine !== undefined && c.startLine === endLine && c.endLine !== nextStart;
     const previousEnd = statements[i - 1]?.endLine;
     for (const c of attachedComments(s.commentsBefore, s.startLine)) {
-      add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+      add(c, trails(c, previousEnd, s.startLine) ? false : undefined);
     }
-    if (s.endLine !== undefined) {
-      const after = statements[i + 1]?.commentsBefore ?? trailing;
-      for (const c of after) if (c.startLine === s.endLine) add(c, true);
-    }
+    const after = statements[i + 1]?.commentsBefore ?? trailing;
+    for (const c of after) if (trails(c, s.endLine, statements[i + 1]?.startLine)) add(c, true);
     perStatement.push([...fileLevel, ...own]);
   });
   return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };

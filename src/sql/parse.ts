@@ -76,7 +76,8 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
     endLine: source.lineAt(Math.max(t.start, t.end - 1)),
   });
 
-  const spans: { start: number; end: number; ast: Record<string, unknown> }[] = [];
+  // `terminator`: the `;` that ends the statement, when there is one (it may sit on a later line).
+  const spans: { start: number; end: number; terminator?: number; ast: Record<string, unknown> }[] = [];
   let r = 0;
   for (const s of raw) {
     const stmtEnd = s.length === undefined ? source.byteLength : s.location + s.length;
@@ -91,7 +92,13 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
     if (!first || !last || first.start >= stmtEnd) {
       throw new Error(`bug: no tokens for the statement at byte ${s.location} of ${options.file}`);
     }
-    spans.push({ start: first.start, end: last.end, ast: s.ast });
+    const next = real[r];
+    spans.push({
+      start: first.start,
+      end: last.end,
+      ...(next?.semicolon ? { terminator: next.start } : {}),
+      ast: s.ast,
+    });
   }
 
   // Comments between statements: before statement i = after the end of statement i-1.
@@ -108,8 +115,16 @@ export function parseSqlSync(input: string, options: ParseSqlOptions): ParsedMig
 
   const startLines = spans.map((s) => source.lineAt(s.start));
   const endLines = spans.map((s) => source.lineAt(s.end - 1));
+  // A trailing directive sits after the `;`: on the terminator's line.
+  const terminatorLines = spans.map((s, i) =>
+    s.terminator === undefined ? endLines[i]! : source.lineAt(s.terminator),
+  );
   const directives = attachDirectives(
-    spans.map((_, i) => ({ startLine: startLines[i]!, endLine: endLines[i]!, commentsBefore: commentsBefore[i]! })),
+    spans.map((_, i) => ({
+      startLine: startLines[i]!,
+      endLine: terminatorLines[i]!,
+      commentsBefore: commentsBefore[i]!,
+    })),
     trailing,
   );
 
