@@ -2,7 +2,7 @@
 import type { Rule, RuleHit } from '../rule.js';
 import { alterTable, columnDef } from './ast.js';
 import { lockEvidence } from './evidence.js';
-import { truncatesDynamically } from './truncate.js';
+import { truncatedTables, truncatesDynamically } from './truncate.js';
 
 /** A suggestion fitting what the statement does. */
 function suggestionFor(kind: string, subtypes: readonly string[], table: string): string {
@@ -37,8 +37,10 @@ reported by \`truncate\`, not here. Tables created earlier in the same change ar
 **Instead:** add a new column, backfill it in batches, switch code over and drop the old column later; for
 compaction use \`pg_repack\`.`,
   check(ctx) {
-    if (ctx.statement.kind === 'TruncateStmt' || truncatesDynamically(ctx)) return [];
-    const tables = ctx.trace.rewritten.filter((t) => ctx.isPreexisting('table', t));
+    if (ctx.statement.kind === 'TruncateStmt') return [];
+    // Tables a dynamic TRUNCATE emptied are truncate's; whatever else the block rewrote is a rewrite.
+    const emptied = new Set(truncatesDynamically(ctx) ? truncatedTables(ctx) : []);
+    const tables = ctx.trace.rewritten.filter((t) => !emptied.has(t) && ctx.isPreexisting('table', t));
     if (tables.length === 0) return [];
     const a = alterTable(ctx.statement.ast);
     const subtypes = a?.cmds.map((c) => c.subtype) ?? [];

@@ -58,4 +58,20 @@ describe('truncate', () => {
       }),
     ).toEqual([]);
   });
+
+  it('a DO block that only mentions TRUNCATE in a comment, or truncates another table, still rewrites: table-rewrite', async () => {
+    const base = 'create table big (id int, n int); insert into big values (1, 1); create table small (id int)';
+    const comment = "do $$ begin -- never truncate big\n execute 'alter table big alter column n type bigint'; end $$";
+    expect(await judge(truncate, { base, change: comment })).toEqual([]);
+    expect((await judge(tableRewrite, { base, change: comment })).map((h) => h.message)).toEqual([
+      expect.stringContaining('Rewrites table public.big'),
+    ]);
+    const both = "do $$ begin execute 'alter table big alter column n type bigint'; execute 'truncate small'; end $$";
+    expect((await judge(truncate, { base, change: both })).map((h) => h.message)).toEqual([
+      expect.stringContaining('Empties table public.small'),
+    ]);
+    expect((await judge(tableRewrite, { base, change: both })).map((h) => h.message)).toEqual([
+      expect.stringContaining('Rewrites table public.big'),
+    ]);
+  });
 });

@@ -9,9 +9,29 @@ import { DYNAMIC_KINDS } from './explained.js';
  * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
  */
 export function truncatesDynamically(ctx: RuleContext): boolean {
-  return (
-    DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text)
-  );
+  if (!DYNAMIC_KINDS.has(ctx.statement.kind) || ctx.trace.rewritten.length === 0) return false;
+  return /\btruncate\b/i.test(withoutComments(ctx.statement.text));
+}
+
+/** The statement's text without `--` and slash-star comments (a mention of TRUNCATE in a comment is no TRUNCATE). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ');
+}
+
+/** ALTER … TYPE, SET LOGGED/UNLOGGED, CLUSTER, VACUUM FULL: statements that rewrite a table in place. */
+const MAY_REWRITE = /\balter\b[\s\S]*\b(type|set\s+(un)?logged)\b|\bcluster\b|\bvacuum\s+(\(\s*)?full\b/i;
+
+/**
+ * The rewritten tables a dynamic TRUNCATE emptied: all of them when nothing else in the block can rewrite a table,
+ * else only those whose name follows TRUNCATE in its text.
+ */
+export function truncatedTables(ctx: RuleContext): string[] {
+  const code = withoutComments(ctx.statement.text);
+  if (!MAY_REWRITE.test(code)) return [...ctx.trace.rewritten];
+  return ctx.trace.rewritten.filter((t) => {
+    const name = (t.split('.').pop() ?? t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`\\btruncate\\s+(table\\s+)?(only\\s+)?([\\w"]+\\.)?"?${name}"?\\b`, 'i').test(code);
+  });
 }
 
 export const truncate: Rule = {
@@ -28,7 +48,7 @@ the migration history. Tables created earlier in the same change are not reporte
 \`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
   check(ctx) {
     if (truncatesDynamically(ctx)) {
-      return ctx.trace.rewritten
+      return truncatedTables(ctx)
         .filter((table) => ctx.isPreexisting('table', table))
         .map((table) => ({
           message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
