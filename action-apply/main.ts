@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 
 import { parseDuration } from '../src/apply/duration.js';
-import { apply } from '../src/apply/index.js';
+import { apply, describeBaseline } from '../src/apply/index.js';
 import type { ApplyOptions, ApplyResult } from '../src/apply/types.js';
 import { DbActionError, errorMessage, isDbActionError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
@@ -124,6 +124,8 @@ async function report(
   } catch (e) {
     core.debug(`no job summary written: ${scrub(errorMessage(e))}`);
   }
+  const baseline = describeBaseline(result);
+  if (baseline) core.info(scrub(baseline));
   if (!result.error) {
     core.info(
       result.dryRun
@@ -133,14 +135,19 @@ async function report(
     return;
   }
   const e = result.error;
+  const message = scrub(isDbActionError(e) ? e.format() : `internal error: ${e.message}`);
   if (isDbActionError(e) && e.file) {
-    // annotations want the repo-relative path: the core already made it relative to GITHUB_WORKSPACE
-    core.error(scrub(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`), {
+    // One failure, one annotation: at the file:line (annotations want the repo-relative path, which the
+    // core already made relative to GITHUB_WORKSPACE), and the step failed without a second ::error::
+    // line of the same text (core.setFailed would add one).
+    core.error(message, {
       title: 'db-action apply',
       file: e.file,
       startLine: e.line,
       startColumn: e.column,
     });
+    process.exitCode = core.ExitCode.Failure;
+    return;
   }
-  core.setFailed(scrub(isDbActionError(e) ? e.format() : `internal error: ${e.message}`));
+  core.setFailed(message);
 }

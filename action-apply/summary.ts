@@ -4,6 +4,7 @@
  * of secrets by the core) below the table.
  */
 import { formatDuration } from '../src/apply/duration.js';
+import { describeBaseline } from '../src/apply/index.js';
 import type { ApplyResult, MigrationRunStatus } from '../src/apply/types.js';
 
 const ICON: Readonly<Record<MigrationRunStatus, string>> = {
@@ -48,6 +49,8 @@ export function renderApplySummary(result: ApplyResult, options: { dir?: string 
     }
     lines.push('');
   }
+  const baseline = describeBaseline(result);
+  if (baseline) lines.push(`> [!NOTE]\n> ${cell(baseline)}`, '');
   for (const w of result.warnings) lines.push(`> [!WARNING]\n> ${cell(w)}`, '');
   if (result.error) {
     lines.push(

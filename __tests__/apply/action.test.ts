@@ -119,16 +119,51 @@ describe('apply action', () => {
     expect(stdout).toMatch(
       /::error title=db-action apply,file=db\/migrations\/2_bad\.sql,line=2,col=\d+::.*column "missing" does not exist/,
     );
-    // setFailed: `file:line:col: message` and the hint, no stack
+    // one failure, one annotation: `file:line:col: message` and the hint, no second plain ::error:: of the same text
     expect(stdout).toMatch(
-      /::error::db\/migrations\/2_bad\.sql:2:\d+: statement 2 .* failed: column "missing" does not exist/,
+      /::error title=[^\n]*::db\/migrations\/2_bad\.sql:2:\d+: statement 2 .* failed: column "missing" does not exist.*%0A {2}hint: /,
     );
+    expect(stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
     expect(stdout).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
     expect(withoutMasks(stdout)).not.toContain(password(db.url));
     expect(outputs()).toEqual({ 'applied-count': '1', 'pending-count': '1', 'current-version': '1' });
     const summary = readFileSync(join(files, 'summary'), 'utf8');
     expect(summary).toMatch(/2_bad\.sql` \| 2 \| ❌ failed/);
     expect(summary).toContain('### Error');
+  });
+
+  it('a baseline input that is not a migration version fails the step and records nothing (the audit: abc)', async () => {
+    workspace.write({
+      'db/migrations/20240101000000_a.sql': 'CREATE TABLE a (id int);\n',
+      'db/migrations/20240401000000_b.sql': 'CREATE TABLE b (id int);\n',
+    });
+    process.env.INPUT_BASELINE = 'abc';
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(stdout).toMatch(
+      /::error::baseline version "abc" is not the version of a migration in the directory \(the directory has 2 versioned migrations, 20240101000000 … 20240401000000; closest: 20240401000000\); nothing was recorded or run/,
+    );
+    expect(stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
+    expect(await rows(db.url, "SELECT 1 FROM pg_namespace WHERE nspname = 'db_action'")).toHaveLength(0);
+    expect(outputs()).toEqual({ 'applied-count': '0', 'pending-count': '0', 'current-version': '' });
+
+    // the exact version: the log and the summary say the later migration is applied in the same run
+    stdout = '';
+    process.exitCode = undefined;
+    writeFileSync(join(files, 'summary'), '');
+    process.env.INPUT_BASELINE = '20240101000000';
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(stdout).toContain(
+      'baseline: 1 migration(s) up to and including 20240101000000 recorded as applied without running them; 1 of the 1 later one(s) applied in this run',
+    );
+    expect(readFileSync(join(files, 'summary'), 'utf8')).toMatch(
+      /> \[!NOTE\]\n> baseline: 1 migration\(s\) up to and including/,
+    );
+    expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
+      ['20240101000000', 'baseline'],
+      ['20240401000000', 'applied'],
+    ]);
   });
 
   it('dry-run writes nothing and reports what would run', async () => {
@@ -161,7 +196,8 @@ describe('apply action', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(process.exitCode).toBe(1);
     expect(stdout).toMatch(/received SIGTERM: cancelling the running migration/);
-    expect(stdout).toMatch(/::error::.*apply was cancelled while running db\/migrations\/2_slow\.sql/);
+    expect(stdout).toMatch(/::error[^\n]*::.*apply was cancelled while running db\/migrations\/2_slow\.sql/);
+    expect(stdout.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
     expect((await historyRows(db.url)).map((h) => [h.key, h.status])).toEqual([
       ['1', 'applied'],
       ['2', 'failed'],

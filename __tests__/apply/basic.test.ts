@@ -1,5 +1,10 @@
-import { apply, status } from '../../src/apply/index.js';
+import { randomBytes } from 'node:crypto';
+
+import { ApplyConfigurationError, apply, isConfigurationError, status } from '../../src/apply/index.js';
+import { withClient } from '../../src/db/client.js';
+import type { DbActionError } from '../../src/errors.js';
 import { MemoryLogger } from '../../src/logger.js';
+import { testServerUrl } from '../helpers/pg.js';
 import { applyTestBed, exists, historyRows, rows, TempDir } from './fixtures.js';
 
 const bed = applyTestBed('apply');
@@ -51,8 +56,13 @@ describe('validation', () => {
     bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int, x int);\n', '2_b.sql': 'CREATE TABLE b (id int);\n' });
     const r = await apply(base());
     expect(r.ok).toBe(false);
-    expect(r.error?.message).toMatch(/already applied .* edited since: 1_a\.sql/);
+    expect(r.error?.message).toMatch(
+      /^edited after it was applied to this database \(checksum applied [0-9a-f]{12}…, file now [0-9a-f]{12}…\)$/,
+    );
     expect((r.error as { file?: string }).file).toBe('1_a.sql');
+    // the path once, in front (`file: message`)
+    expect((r.error as DbActionError).format()).toMatch(/^1_a\.sql: edited after it was applied to this database \(/);
+    expect((r.error as DbActionError).format().match(/1_a\.sql/g)).toHaveLength(1);
     expect(await exists(bed.db.url, 'b')).toBe(false);
     const s = await status(base());
     expect(s.migrations.map((m) => m.state)).toEqual(['checksum-mismatch', 'pending']);
@@ -106,6 +116,127 @@ describe('validation', () => {
     expect(r.warnings.join('\n')).toMatch(/applied migration 2 .* not in the directory/);
     const s = await status(base());
     expect(s.migrations.map((m) => m.state)).toEqual(['applied', 'missing-file']);
+  });
+
+  it('a failed transactional migration whose file was removed (the PR reverted) is a warning, not a block', async () => {
+    bed.dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_bad.sql': 'CREATE TABLE b (id int);\nINSERT INTO b SELECT nope FROM a;\n',
+    });
+    expect((await apply(base())).ok).toBe(false);
+    expect((await historyRows(bed.db.url)).map((h) => [h.key, h.status, h.statements_done])).toEqual([
+      ['1', 'applied', 0],
+      ['2', 'failed', 0],
+    ]);
+    bed.dir.remove();
+    bed.dir = new TempDir();
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '3_c.sql': 'CREATE TABLE c (id int);\n' });
+    const s = await status(base());
+    expect(s.ok).toBe(true);
+    expect(s.applyWouldRefuse).toBeUndefined();
+    expect(s.migrations.map((m) => [m.version, m.state])).toEqual([
+      ['1', 'applied'],
+      ['3', 'pending'],
+      ['2', 'missing-file'],
+    ]);
+    const r = await apply(base());
+    expect(r.error).toBeUndefined();
+    expect(r.migrations.map((m) => [m.file, m.status])).toEqual([['3_c.sql', 'applied']]);
+    expect(r.warnings).toEqual([
+      `the history records version 2 (2_bad.sql) as failed, and that file is no longer in the directory; nothing of it was applied (rolled back), so it is ignored: DELETE FROM "db_action"."schema_migrations" WHERE key = '2' removes the row`,
+    ]);
+    expect(s.warnings).toEqual(r.warnings);
+    expect(await exists(bed.db.url, 'c')).toBe(true);
+  });
+
+  it('a non-transactional migration that failed part way and whose file is gone: refused, the hint names the real table; status says so', async () => {
+    const opts = { historyTable: 'ops.log' };
+    bed.dir.write({
+      '1_a.sql': 'CREATE TABLE a (id int);\n',
+      '2_nt.sql': '-- db-action:tx-mode none\nCREATE TABLE b (id int);\nCREATE TABLE b2 (id int);\nSELECT 1/0;\n',
+    });
+    expect((await apply({ ...base(), ...opts })).ok).toBe(false);
+    bed.dir.remove();
+    bed.dir = new TempDir();
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n', '3_c.sql': 'CREATE TABLE c (id int);\n' });
+    const r = await apply({ ...base(), ...opts });
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toBe(
+      'the history records version 2 (2_nt.sql) as failed, partly applied (2 statements run outside a transaction stay applied), and that file is no longer in the directory',
+    );
+    expect((r.error as DbActionError).hint).toMatch(/DELETE FROM "ops"\."log" WHERE key = '2'$/);
+    expect(await exists(bed.db.url, 'c')).toBe(false);
+    const s = await status({ ...base(), ...opts });
+    expect(s.ok).toBe(false);
+    expect(s.applyWouldRefuse).toMatch(/^the history records version 2 \(2_nt\.sql\) as failed, partly applied/);
+    expect(s.applyWouldRefuse).toMatch(/hint: .*DELETE FROM "ops"\."log" WHERE key = '2'/);
+  });
+});
+
+describe('privileges', () => {
+  it('a role without CREATE on the database: what apply was doing, what to grant, history-table; dry-run says so first', async () => {
+    const role = `ro_${randomBytes(4).toString('hex')}`;
+    const server = testServerUrl();
+    await withClient(server, (c) => c.query(`CREATE ROLE ${role} LOGIN PASSWORD 'ro-pw'`));
+    try {
+      // no CREATE anywhere for PUBLIC (PostgreSQL 15's default for the public schema, made explicit)
+      await rows(bed.db.url, 'REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      const u = new URL(bed.db.url);
+      u.username = role;
+      u.password = 'ro-pw';
+      const asRole = { ...base(), databaseUrl: u.toString() };
+      bed.dir.write({ '1_a.sql': 'SELECT 1;\n' });
+
+      const logger = new MemoryLogger();
+      const dry = await apply({ ...asRole, logger, dryRun: true });
+      expect(dry.error).toBeUndefined();
+      expect(logger.text()).toContain(
+        'the history table db_action.schema_migrations does not exist yet: apply would create it (and its schema db_action) (dry run: not created)',
+      );
+      expect(dry.warnings.join('\n')).toMatch(
+        new RegExp(
+          `^apply would fail: could not create the history table db_action\\.schema_migrations: creating its schema db_action needs the CREATE privilege on database ${bed.db.name}, which role ${role} does not have; hint: `,
+        ),
+      );
+
+      const r = await apply(asRole);
+      expect(r.ok).toBe(false);
+      expect(isConfigurationError(r.error)).toBe(true);
+      expect(r.error?.message).toBe(
+        `could not create the history table db_action.schema_migrations: creating its schema db_action needs the CREATE privilege on database ${bed.db.name}, which role ${role} does not have (permission denied for database ${bed.db.name})`,
+      );
+      const hint = (r.error as DbActionError).hint ?? '';
+      expect(hint).toContain(`GRANT CREATE ON DATABASE "${bed.db.name}" TO "${role}"`);
+      expect(hint).toContain(`CREATE SCHEMA "db_action" AUTHORIZATION "${role}"`);
+      expect(hint).toMatch(/set history-table \(--history-table\) to a table in a schema/);
+
+      // the schema exists, but the role may not even look into it
+      await rows(bed.db.url, 'CREATE SCHEMA db_action');
+      const noUsage = await apply(asRole);
+      expect(isConfigurationError(noUsage.error)).toBe(true);
+      expect(noUsage.error?.message).toBe(
+        `could not use the history table db_action.schema_migrations: role ${role} has no USAGE privilege on its schema db_action (permission denied for schema db_action)`,
+      );
+      expect((noUsage.error as DbActionError).hint).toContain(`GRANT USAGE, CREATE ON SCHEMA "db_action" TO "${role}"`);
+      // ... or look into it, but not create in it
+      await rows(bed.db.url, `GRANT USAGE ON SCHEMA db_action TO ${role}`);
+      const inSchema = await apply(asRole);
+      expect(inSchema.error?.message).toMatch(
+        /creating a table in schema db_action needs the CREATE privilege on it, which role .* \(permission denied for schema db_action\)$/,
+      );
+      expect((inSchema.error as DbActionError).hint).toContain(`GRANT CREATE ON SCHEMA "db_action" TO "${role}"`);
+
+      // a schema the role owns: the hint names it, and history-table there works
+      await rows(bed.db.url, `CREATE SCHEMA own AUTHORIZATION ${role}`);
+      const named = await apply(asRole);
+      expect((named.error as DbActionError).hint).toMatch(/e\.g\. own\.schema_migrations$/);
+      const ok = await apply({ ...asRole, historyTable: 'own.schema_migrations' });
+      expect(ok.error).toBeUndefined();
+      expect((await historyRows(bed.db.url, 'own.schema_migrations')).map((h) => h.key)).toEqual(['1']);
+    } finally {
+      await bed.db.drop();
+      await withClient(server, (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+    }
   });
 });
 
@@ -180,6 +311,65 @@ describe('modes', () => {
     ]);
     const s = await status(base());
     expect(s.migrations.map((m) => m.state)).toEqual(['baseline', 'baseline', 'applied']);
+  });
+
+  it('refuses a baseline that is not the version of a migration (before connecting): nothing recorded, nothing run', async () => {
+    const versions = ['20240101000000', '20240102000000', '20240103000000', '20240105000000', '20240201000000'];
+    const files: Record<string, string> = {};
+    for (const v of [...versions, '20240401000000']) files[`${v}_m.sql`] = `CREATE TABLE t_${v} (id int);\n`;
+    bed.dir.write(files);
+    // the audit's examples: in between (ran all 6), other spellings (baselined all 6, later ones too)
+    for (const [baseline, closest] of [
+      ['20240105', /closest: 20240105000000\)/],
+      ['2024-01-03', /closest: 20240103000000\)/],
+      ['v3', /closest: /],
+      ['abc', /closest: 20240401000000\)/],
+    ] as const) {
+      for (const mode of [{}, { dryRun: true }]) {
+        const r = await apply({ ...base(), ...mode, baseline });
+        expect(r.ok).toBe(false);
+        expect(r.error).toBeInstanceOf(ApplyConfigurationError);
+        expect(isConfigurationError(r.error)).toBe(true);
+        expect(r.error?.message).toMatch(
+          new RegExp(
+            `^baseline version "${baseline}" is not the version of a migration in the directory \\(the directory has 6 versioned migrations, 20240101000000 … 20240401000000; `,
+          ),
+        );
+        expect(r.error?.message).toMatch(closest);
+        expect((r.error as DbActionError).hint).toMatch(/exact version .* the later ones are applied in the same run/);
+        expect(r.migrations).toEqual([]);
+        expect(r.appliedCount).toBe(0);
+      }
+    }
+    expect(await rows(bed.db.url, "SELECT 1 FROM pg_namespace WHERE nspname = 'db_action'")).toHaveLength(0);
+    expect(await rows(bed.db.url, "SELECT 1 FROM pg_class WHERE relname LIKE 't\\_%'")).toHaveLength(0);
+
+    // the exact version: recorded up to and including it, the later ones applied, and the log says both
+    const logger = new MemoryLogger();
+    const ok = await apply({ ...base(), logger, baseline: '20240105000000' });
+    expect(ok.error).toBeUndefined();
+    expect(ok.migrations.map((m) => m.status)).toEqual([
+      'baseline',
+      'baseline',
+      'baseline',
+      'baseline',
+      'applied',
+      'applied',
+    ]);
+    expect(logger.text()).toContain(
+      'baseline 20240105000000: recorded 4 migration(s) up to and including it as applied without running them; now applying the 2 later pending migration(s) in this run',
+    );
+    expect(await exists(bed.db.url, 't_20240105000000')).toBe(false);
+    expect(await exists(bed.db.url, 't_20240201000000')).toBe(true);
+  });
+
+  it('refuses dry-run and verify together (dry-run would silently drop verify)', async () => {
+    bed.dir.write({ '1_a.sql': 'CREATE TABLE a (id int);\n' });
+    const r = await apply({ ...base(), dryRun: true, verify: true });
+    expect(r.ok).toBe(false);
+    expect(isConfigurationError(r.error)).toBe(true);
+    expect(r.error?.message).toBe('dry-run and verify cannot be combined');
+    expect(r.migrations).toEqual([]);
   });
 
   it('refuses a history-table that exists but is not a db-action history table, naming it, and runs nothing', async () => {
@@ -342,6 +532,27 @@ describe('execution', () => {
     const ok = await apply(base());
     expect(ok.error).toBeUndefined();
     expect(await rows(bed.db.url, 'SELECT id FROM a')).toEqual([{ id: 1 }]);
+  });
+
+  it("PostgreSQL's hint joins ours without '.;'; an enum value used where it is added: move ADD VALUE to its own migration", async () => {
+    bed.dir.write({
+      '1_t.sql': "CREATE TYPE mood AS ENUM ('sad');\n",
+      '2_use.sql': "ALTER TYPE mood ADD VALUE 'happy';\nSELECT 'happy'::mood;\n",
+    });
+    const r = await apply(base());
+    expect(r.error?.message).toMatch(/unsafe use of new value "happy".*\[SQLSTATE 55P04\]/);
+    const hint = (r.error as DbActionError).hint ?? '';
+    expect(hint).toMatch(
+      /^a value added by ALTER TYPE … ADD VALUE cannot be used in the transaction that adds it: move the ALTER TYPE … ADD VALUE into its own migration, ordered before the one that uses the value/,
+    );
+    expect(hint).not.toContain('.;');
+    bed.dir.write({ '2_use.sql': 'SELECT no_such_function(1);\n' });
+    const other = await apply(base());
+    const otherHint = (other.error as DbActionError).hint ?? '';
+    expect(otherHint).toMatch(
+      /^No function matches the given name and argument types\. You might need to add explicit type casts; fix the statement/,
+    );
+    expect(otherHint).not.toContain('.;');
   });
 
   it('runs files with explicit BEGIN/COMMIT inside its own transaction (a later failure rolls back everything)', async () => {

@@ -2,7 +2,10 @@
 import { renderApplySummary } from '../../action-apply/summary.js';
 import { formatDuration, parseDuration } from '../../src/apply/duration.js';
 import { HistoryTable, literal, type HistoryRow } from '../../src/apply/history.js';
-import { naturalCompareVersions, planApply } from '../../src/apply/plan.js';
+import { ApplyConfigurationError } from '../../src/apply/config-error.js';
+import { closestVersions, naturalCompareVersions, planApply } from '../../src/apply/plan.js';
+import type { DbActionError } from '../../src/errors.js';
+import { compareIntegers } from '../../src/migrations/versions.js';
 import { batchable, type ExecutableMigration } from '../../src/apply/runner.js';
 import { mayNeedStatements } from '../../src/apply/screen.js';
 import type { MigrationFile } from '../../src/migrations/types.js';
@@ -100,14 +103,72 @@ describe('planApply', () => {
       ['3', 'run'],
     ]);
     expect(() => planApply([file('1', 'new')], [row('1', 'applied')], { displayPath })).toThrow(
-      /edited since: 1_m\.sql/,
+      /^edited after it was applied to this database \(checksum applied c1, file now new\)$/,
     );
+    expect(() =>
+      planApply([file('1', 'x'), file('2', 'y')], [row('1', 'applied'), row('2', 'applied')], { displayPath }),
+    ).toThrow(/\(checksum applied c1, file now x\); 1 more applied migration was edited too: 2_m\.sql$/);
     expect(() => planApply([file('1', 'new')], [row('1', 'baseline')], { displayPath })).toThrow(/edited/);
   });
-  it('refuses a failed history row whose file is gone', () => {
+  it('refuses a running or partly applied history row whose file is gone, naming the real history table', () => {
     expect(() => planApply([file('1')], [row('1', 'applied'), row('2', 'running')], { displayPath })).toThrow(
-      /records version 2 .* as running, and that file is no longer in the directory/,
+      /records version 2 .* as running, interrupted .*, and that file is no longer in the directory/,
     );
+    const partly = { ...row('2', 'failed'), statementsDone: 2 };
+    let refusal: DbActionError | undefined;
+    try {
+      planApply([file('1')], [row('1', 'applied'), partly], { displayPath, historyTable: '"ops"."log"' });
+    } catch (e) {
+      refusal = e as DbActionError;
+    }
+    expect(refusal?.message).toMatch(
+      /as failed, partly applied \(2 statements run outside a transaction stay applied\)/,
+    );
+    expect(refusal?.hint).toMatch(/DELETE FROM "ops"\."log" WHERE key = '2'$/);
+    expect(refusal?.hint).not.toContain('<history table>');
+  });
+  it('a failed history row with nothing applied whose file is gone is a warning, not a refusal', () => {
+    // a transactional file rolled back (statements_done 0), then its pull request reverted
+    const plan = planApply([file('1'), file('3')], [row('1', 'applied'), row('2', 'failed')], {
+      displayPath,
+      historyTable: '"db_action"."schema_migrations"',
+    });
+    expect(plan.run.map((p) => p.migration.version)).toEqual(['3']);
+    expect(plan.warnings).toEqual([
+      expect.stringMatching(
+        /^the history records version 2 \(2_m\.sql\) as failed, and that file is no longer in the directory; nothing of it was applied .* DELETE FROM "db_action"\."schema_migrations" WHERE key = '2' removes the row$/,
+      ),
+    ]);
+  });
+  it('refuses a baseline that is not the version of a migration, naming the closest ones', () => {
+    const ts = [
+      '20240101000000',
+      '20240102000000',
+      '20240103000000',
+      '20240105000000',
+      '20240201000000',
+      '20240401000000',
+    ];
+    const files = ts.map((v) => file(v));
+    const refusal = (baseline: string): string => {
+      try {
+        planApply(files, [], { displayPath, baseline, compare: compareIntegers });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ApplyConfigurationError);
+        return (e as Error).message;
+      }
+      throw new Error(`baseline ${baseline} was accepted`);
+    };
+    expect(refusal('20240105')).toMatch(
+      /^baseline version "20240105" is not the version of a migration in the directory \(the directory has 6 versioned migrations, 20240101000000 … 20240401000000; closest: 20240105000000\); nothing was recorded or run$/,
+    );
+    expect(refusal('2024-01-03')).toMatch(/closest: 20240103000000\)/);
+    expect(refusal('v3')).toMatch(/is not the version of a migration/);
+    expect(refusal('abc')).toMatch(/closest: 20240401000000\)/);
+    // the format's own equality is the same version: 001 is 1 for plain files
+    const plan = planApply([file('001'), file('002')], [], { displayPath, baseline: '1', compare: compareIntegers });
+    expect(plan.baseline.map((p) => p.migration.version)).toEqual(['001']);
+    expect(closestVersions(['1', '2', '3', '10'], 'v3', compareIntegers)).toEqual(['3']);
   });
   it('baselines versions up to the given one, using the format order', () => {
     const plan = planApply([file('9'), file('10'), file('11')], [], { displayPath, baseline: '10' });

@@ -113,11 +113,70 @@ describe('db-action CLI', () => {
 
       const url = new URL(db.url);
       url.password = 'Wr0ng-S3cret-pw';
-      const bad = io(dir, {});
-      const code = await main(['apply', '--url', url.toString()], bad);
-      expect(code).not.toBe(0);
-      expect(bad.out + bad.err).not.toContain('Wr0ng-S3cret-pw');
-      expect(bad.err).toMatch(/password|authentication/i);
+      // a failed login is a configuration error: exit 2 from apply as from status (README "Exit codes")
+      for (const command of ['apply', 'status']) {
+        const bad = io(dir, {});
+        const code = await main([command, '--url', url.toString()], bad);
+        expect(code).toBe(2);
+        expect(bad.out + bad.err).not.toContain('Wr0ng-S3cret-pw');
+        expect(bad.err).toMatch(/password authentication failed/);
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('apply --baseline: a version that is not a migration exits 2 and writes nothing; the exact one says what it did', async () => {
+    const db = await createTestDatabase();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'cli-baseline-'));
+      mkdirSync(join(dir, 'migrations'));
+      for (const v of ['20240101000000', '20240105000000', '20240201000000'])
+        writeFileSync(join(dir, 'migrations', `${v}_m.sql`), `create table t_${v} (id int);\n`);
+      const bad = io(dir, { DATABASE_URL: db.url });
+      expect(await main(['apply', '--baseline', '20240105'], bad)).toBe(2);
+      expect(bad.err).toMatch(
+        /^db-action: baseline version "20240105" is not the version of a migration in the directory \(.*closest: 20240105000000\); nothing was recorded or run$/m,
+      );
+      expect(bad.out).toBe('');
+      const empty = io(dir, { DATABASE_URL: db.url });
+      expect(await main(['status'], empty)).toBe(0);
+      expect(empty.out).toMatch(/^no history table yet: 3 pending/);
+
+      const ok = io(dir, { DATABASE_URL: db.url });
+      expect(await main(['apply', '--baseline', '20240105000000'], ok)).toBe(0);
+      expect(ok.out).toContain(
+        'baseline: 2 migration(s) up to and including 20240105000000 recorded as applied without running them; 1 of the 1 later one(s) applied in this run',
+      );
+      expect(ok.err).toContain('now applying the 1 later pending migration(s) in this run');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('apply --verify --dry-run is refused (exit 2) instead of silently dropping --verify', async () => {
+    const t = io(repoRoot, { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db' });
+    expect(await main(['apply', '--dir', 'examples/migrations', '--verify', '--dry-run'], t)).toBe(2);
+    expect(t.err).toMatch(/^db-action: --verify and --dry-run cannot be combined\n {2}hint: /);
+    expect(t.out).toBe('');
+  });
+
+  it('status says when apply would refuse (an applied migration edited since), exit 1', async () => {
+    const db = await createTestDatabase();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'cli-refuse-'));
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'migrations', '1_a.sql'), 'create table a (id int);\n');
+      expect(await main(['apply'], io(dir, { DATABASE_URL: db.url }))).toBe(0);
+      writeFileSync(join(dir, 'migrations', '1_a.sql'), 'create table a (id bigint);\n');
+      const st = io(dir, { DATABASE_URL: db.url });
+      expect(await main(['status'], st)).toBe(1);
+      expect(st.out).toMatch(
+        /^apply would refuse to run: migrations\/1_a\.sql: edited after it was applied to this database \(checksum applied /m,
+      );
+      const json = io(dir, { DATABASE_URL: db.url });
+      expect(await main(['status', '--json'], json)).toBe(1);
+      expect((JSON.parse(json.out) as { applyWouldRefuse?: string }).applyWouldRefuse).toMatch(/edited after/);
     } finally {
       await db.drop();
     }

@@ -135,12 +135,12 @@ describe('the built CLI, as a newcomer runs it', () => {
     },
   );
 
-  it('a wrong password in DATABASE_URL: exit 1, authentication hint, the password never printed', () => {
+  it('a wrong password in DATABASE_URL: exit 2 (as for status and lint), authentication hint, the password never printed', () => {
     const u = new URL(db.url);
     u.password = PASSWORD;
     const r = run(['apply', '--dir', 'examples/migrations'], repoRoot, { DATABASE_URL: u.toString() });
     expectNoStack(r, [PASSWORD]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toMatch(/^db-action: could not connect to 127\.0\.0\.1:\d+\/\S+: password authentication failed/m);
     expect(r.err).toMatch(/hint: authentication failed: check the user and password in the URL/);

@@ -3,11 +3,12 @@
  * trace (nor any password). The CLI runs in-process through `main(argv, io)`, against the real shared
  * test PostgreSQL server (see __tests__/helpers/pg.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { main } from '../../src/cli.js';
+import { withClient } from '../../src/db/client.js';
 import { createTestDatabase, dockerAvailable, testServerUrl, type TestDatabase } from '../helpers/pg.js';
 import { closedPort, insideGit, memoryIo, project, STACK_LINE, type MemoryIo } from './io.js';
 
@@ -123,7 +124,7 @@ describe('bad DATABASE_URL', () => {
   it('refused port: which host:port, and to check the server is running', async () => {
     const url = urlWith({ port: String(await closedPort()) });
     const t = memoryIo(dir, { DATABASE_URL: url });
-    expectClearError(t, await main(['apply', '--dry-run'], t), 1, [PASSWORD]);
+    expectClearError(t, await main(['apply', '--dry-run'], t), 2, [PASSWORD]);
     expect(t.err).toMatch(/could not connect to 127\.0\.0\.1:\d+\/postgres: connect ECONNREFUSED/);
     expect(t.err).toMatch(
       /hint: nothing accepts connections at 127\.0\.0\.1:\d+: is the server running and the port right\?/,
@@ -132,10 +133,12 @@ describe('bad DATABASE_URL', () => {
     expect(t.out).toBe('');
   });
 
-  it('wrong password: authentication failed, the password never printed (apply, status, lint --dev-url)', async () => {
+  it('wrong password: authentication failed, exit 2 from every command, the password never printed (apply, status, lint --dev-url)', async () => {
     const url = urlWith({ database: db.name });
+    // the same error, the same exit code: 2, a configuration error (README "Exit codes")
     const runs: [string[], number][] = [
-      [['apply'], 1],
+      [['apply'], 2],
+      [['apply', '--dry-run'], 2],
       [['status'], 2],
       [['lint', '--latest', '1', '--dev-url', url], 2],
     ];
@@ -149,7 +152,7 @@ describe('bad DATABASE_URL', () => {
 
   it('unknown host: the host does not resolve', async () => {
     const t = memoryIo(dir, { DATABASE_URL: urlWith({ host: 'no-such-host.invalid' }) });
-    expectClearError(t, await main(['apply'], t), 1, [PASSWORD]);
+    expectClearError(t, await main(['apply'], t), 2, [PASSWORD]);
     expect(t.err).toMatch(/could not connect to no-such-host\.invalid:\d+\/postgres: getaddrinfo/);
     expect(t.err).toMatch(/hint: the host name does not resolve: check the host part of the URL/);
   });
@@ -158,7 +161,7 @@ describe('bad DATABASE_URL', () => {
     const u = new URL(db.url);
     u.pathname = '/no_such_database_here';
     const t = memoryIo(dir, { DATABASE_URL: u.toString() });
-    expectClearError(t, await main(['apply', '--dry-run'], t), 1, [u.password]);
+    expectClearError(t, await main(['apply', '--dry-run'], t), 2, [u.password]);
     expect(t.err).toMatch(/database "no_such_database_here" does not exist/);
     expect(t.err).toMatch(/hint: the database does not exist: create it or fix the database name in the URL/);
   });
@@ -291,6 +294,8 @@ describe('report output and help', () => {
     expectClearError(t, code, 2);
     expect(t.err).toMatch(/^db-action: cannot write the report to reports\/lint\.json: ENOENT$/m);
     expect(t.err).toMatch(/hint: create the folder first/);
+    // Said before any work: no dev database was started, nothing was replayed.
+    expect(t.err).not.toMatch(/dev database:|replayed/);
   });
 
   it('--output is relative to the working directory and gets the report', async () => {
@@ -303,6 +308,8 @@ describe('report output and help', () => {
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { findings: unknown[] };
     expect(report.findings).toEqual([]);
+    expect(t.out).toBe('');
+    expect(t.err).toContain('check passed: 0 finding(s), report written to r.json');
   });
 
   it('lint --help names the environment variables a newcomer can use', async () => {
@@ -341,6 +348,62 @@ describe('migrations that do not parse or do not apply: file:line', () => {
     expectClearError({ ...t, err: `db-action: (lint prints findings)\n${t.err}` }, code, 1);
     expect(t.out).toMatch(/migrations\/3_failing\.sql:5 {2}error {2}apply-error/);
     expect(t.out).toMatch(/relation "userz" does not exist/);
+  });
+
+  it('apply: an applied migration edited since names its path once, exit 1; status says apply would refuse', async () => {
+    const target = await createTestDatabase('newcomer_edit');
+    try {
+      const dir = project(MIGRATIONS);
+      expect(await main(['apply'], memoryIo(dir, { DATABASE_URL: target.url }))).toBe(0);
+      writeFileSync(
+        join(dir, 'migrations/1_users.sql'),
+        'CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n',
+      );
+      const t = memoryIo(dir, { DATABASE_URL: target.url });
+      expectClearError(t, await main(['apply'], t), 1, [new URL(target.url).password]);
+      expect(t.err).toMatch(
+        /^db-action: migrations\/1_users\.sql: edited after it was applied to this database \(checksum applied [0-9a-f]{12}…, file now [0-9a-f]{12}…\)$/m,
+      );
+      expect(t.err.match(/1_users\.sql/g)).toHaveLength(1);
+      expect(t.err).toMatch(/hint: never change an applied migration/);
+      const st = memoryIo(dir, { DATABASE_URL: target.url });
+      expect(await main(['status'], st)).toBe(1);
+      expect(st.out).toMatch(/^apply would refuse to run: migrations\/1_users\.sql: edited after it was applied/m);
+    } finally {
+      await target.drop();
+    }
+  });
+
+  it('apply as a role without CREATE on the database: what it was creating, what to grant, history-table (exit 2)', async () => {
+    const target = await createTestDatabase('newcomer_rodb');
+    const role = `newcomer_ro_${target.name.slice(-6)}`;
+    await withClient(testServerUrl(), (c) => c.query(`CREATE ROLE ${role} LOGIN PASSWORD '${PASSWORD}'`));
+    try {
+      await withClient(target.url, (c) => c.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC'));
+      const u = new URL(target.url);
+      u.username = role;
+      u.password = PASSWORD;
+      const dir = project(MIGRATIONS);
+      const dry = memoryIo(dir, { DATABASE_URL: u.toString() });
+      expect(await main(['apply', '--dry-run'], dry)).toBe(0);
+      expect(dry.err).toContain(
+        'the history table db_action.schema_migrations does not exist yet: apply would create it (and its schema db_action) (dry run: not created)',
+      );
+      expect(dry.out).toMatch(/^warning: apply would fail: could not create the history table/m);
+      const t = memoryIo(dir, { DATABASE_URL: u.toString() });
+      expectClearError(t, await main(['apply'], t), 2, [PASSWORD]);
+      expect(t.err).toContain(
+        `db-action: could not create the history table db_action.schema_migrations: creating its schema db_action needs the CREATE privilege on database ${target.name}, which role ${role} does not have (permission denied for database ${target.name})`,
+      );
+      expect(t.err).toMatch(
+        new RegExp(
+          `hint: as an administrator, run GRANT CREATE ON DATABASE "${target.name}" TO "${role}", or create the schema beforehand: CREATE SCHEMA "db_action" AUTHORIZATION "${role}"; or set history-table \\(--history-table\\) to a table in a schema ${role} owns`,
+        ),
+      );
+    } finally {
+      await target.drop();
+      await withClient(testServerUrl(), (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
+    }
   });
 
   it('apply: a syntax error stops at file:4 before running it; a failing statement at file:5, rolled back', async () => {

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
 
-import { DbActionError } from '../errors.js';
+import { ApplyConfigurationError } from './config-error.js';
 
 /** Status of a history row. */
 export type HistoryStatus = 'applied' | 'failed' | 'running' | 'baseline';
@@ -64,6 +64,22 @@ export function literal(value: string | number | null): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** SQLSTATE insufficient_privilege. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+interface Privileges {
+  readonly role: string;
+  readonly database: string;
+  /** CREATE on the database (creates schemas). */
+  readonly createSchema: boolean;
+  /** USAGE on the history schema (null when it does not exist). */
+  readonly usageOnSchema: boolean | null;
+  /** CREATE on the history schema (null when it does not exist). */
+  readonly createInSchema: boolean | null;
+  /** A schema the role owns or may create in, for the hint. */
+  readonly usableSchema: string | null;
+}
+
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[^."\s]+)`;
 
 /** The columns of a db-action history table (what `read` selects). */
@@ -99,7 +115,7 @@ export class HistoryTable {
   constructor(spec = 'db_action.schema_migrations') {
     const m = new RegExp(`^\\s*(${IDENT})(?:\\.(${IDENT}))?\\s*$`).exec(spec);
     if (!m || !m[1]) {
-      throw new DbActionError(`history table "${spec}" is not a valid schema.table name`, {
+      throw new ApplyConfigurationError(`history table "${spec}" is not a valid schema.table name`, {
         hint: 'write it as schema.table, e.g. db_action.schema_migrations',
       });
     }
@@ -114,16 +130,32 @@ export class HistoryTable {
   }
 
   async exists(client: pg.Client): Promise<boolean> {
-    const r = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [this.qualified]);
-    return r.rows[0]?.t != null;
+    try {
+      const r = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [this.qualified]);
+      return r.rows[0]?.t != null;
+    } catch (e) {
+      // no USAGE on the schema: even looking the table up is refused
+      throw await this.explained(client, e, undefined);
+    }
   }
 
-  /** Creates the schema and table when absent (call while holding the advisory lock). */
+  /** `e` as an ApplyConfigurationError naming the missing privilege when it is one (42501), else `e`. */
+  private async explained(client: pg.Client, e: unknown, tableExists: boolean | undefined): Promise<unknown> {
+    if ((e as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) return e;
+    const schemaExists = await this.schemaExists(client);
+    return this.privilegeError(await this.privileges(client), schemaExists, tableExists, (e as Error).message);
+  }
+
+  /**
+   * Creates the schema and table when absent (call while holding the advisory lock). A role without
+   * the privilege to create them gets an ApplyConfigurationError saying what to grant.
+   */
   async ensure(client: pg.Client): Promise<boolean> {
     if (await this.exists(client)) return false;
-    const ns = await client.query<{ n: string | null }>('SELECT to_regnamespace($1) AS n', [quoteIdent(this.schema)]);
-    if (ns.rows[0]?.n == null) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
+    const schemaExists = await this.schemaExists(client);
+    try {
+      if (!schemaExists) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
   key text PRIMARY KEY,
   version text NOT NULL,
   name text NOT NULL,
@@ -139,8 +171,87 @@ export class HistoryTable {
   statements_done integer NOT NULL DEFAULT 0,
   done_checksum text
 )`);
-    await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+      await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+    } catch (e) {
+      throw await this.explained(client, e, false);
+    }
     return true;
+  }
+
+  private async schemaExists(client: pg.Client): Promise<boolean> {
+    const ns = await client.query<{ n: string | null }>('SELECT to_regnamespace($1) AS n', [quoteIdent(this.schema)]);
+    return ns.rows[0]?.n != null;
+  }
+
+  /** The role, database and what the role may create, for privilege hints. */
+  private async privileges(client: pg.Client): Promise<Privileges> {
+    const r = await client.query<Privileges>(
+      `SELECT current_user AS role, current_database() AS database,
+  has_database_privilege(current_database(), 'CREATE') AS "createSchema",
+  (SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_namespace n WHERE n.nspname = $1) AS "usageOnSchema",
+  (SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n WHERE n.nspname = $1) AS "createInSchema",
+  (SELECT nspname FROM pg_namespace n
+    WHERE has_schema_privilege(n.oid, 'CREATE') AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+    ORDER BY n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) DESC, nspname = 'public', nspname LIMIT 1) AS "usableSchema"`,
+      [this.schema],
+    );
+    return r.rows[0]!;
+  }
+
+  /**
+   * The missing privilege as an error that says what apply was doing and what to grant: CREATE on the
+   * database (for the schema), USAGE and CREATE on the schema, or the table's own privileges.
+   */
+  private privilegeError(
+    p: Privileges,
+    schemaExists: boolean,
+    tableExists: boolean | undefined,
+    raw?: string,
+  ): ApplyConfigurationError {
+    const why = raw === undefined ? '' : ` (${raw})`;
+    const role = quoteIdent(p.role);
+    const schema = quoteIdent(this.schema);
+    const elsewhere = `or set history-table (--history-table) to a table in a schema ${p.role} owns or may create in${p.usableSchema ? `, e.g. ${p.usableSchema}.${this.table}` : ''}`;
+    if (!schemaExists) {
+      return new ApplyConfigurationError(
+        `could not create the history table ${this}: creating its schema ${this.schema} needs the CREATE privilege on database ${p.database}, which role ${p.role} does not have${why}`,
+        {
+          hint: `as an administrator, run GRANT CREATE ON DATABASE ${quoteIdent(p.database)} TO ${role}, or create the schema beforehand: CREATE SCHEMA ${schema} AUTHORIZATION ${role}; ${elsewhere}`,
+        },
+      );
+    }
+    if (p.usageOnSchema === false) {
+      return new ApplyConfigurationError(
+        `could not use the history table ${this}: role ${p.role} has no USAGE privilege on its schema ${this.schema}${why}`,
+        {
+          hint: `as an administrator, run GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role} (CREATE lets apply create the table), or ALTER SCHEMA ${schema} OWNER TO ${role}; ${elsewhere}`,
+        },
+      );
+    }
+    if (tableExists !== true && p.createInSchema === false) {
+      return new ApplyConfigurationError(
+        `could not create the history table ${this}: creating a table in schema ${this.schema} needs the CREATE privilege on it, which role ${p.role} does not have${why}`,
+        {
+          hint: `as an administrator, run GRANT CREATE ON SCHEMA ${schema} TO ${role}, or create the table beforehand by running apply once as a role that may; ${elsewhere}`,
+        },
+      );
+    }
+    return new ApplyConfigurationError(`could not read or write the history table ${this} as role ${p.role}${why}`, {
+      hint: `as an administrator, run GRANT SELECT, INSERT, UPDATE ON TABLE ${this.qualified} TO ${role} (or ALTER TABLE ${this.qualified} OWNER TO ${role}); ${elsewhere}`,
+    });
+  }
+
+  /**
+   * For a dry run, when the table does not exist: what apply would do about it, and the error it would
+   * hit when the role may not create it (undefined when it may).
+   */
+  async creationPlan(
+    client: pg.Client,
+  ): Promise<{ readonly schemaExists: boolean; readonly problem?: ApplyConfigurationError }> {
+    const schemaExists = await this.schemaExists(client);
+    const p = await this.privileges(client);
+    const may = schemaExists ? p.usageOnSchema === true && p.createInSchema === true : p.createSchema;
+    return { schemaExists, problem: may ? undefined : this.privilegeError(p, schemaExists, false) };
   }
 
   /**
@@ -156,7 +267,7 @@ export class HistoryTable {
     const missing = HISTORY_COLUMNS.filter((c) => !have.has(c));
     if (missing.length === 0) return;
     const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
-    throw new DbActionError(
+    throw new ApplyConfigurationError(
       `the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`,
       {
         hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
@@ -166,6 +277,14 @@ export class HistoryTable {
 
   /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
   async read(client: pg.Client): Promise<HistoryRow[]> {
+    try {
+      return await this.readRows(client);
+    } catch (e) {
+      throw await this.explained(client, e, true);
+    }
+  }
+
+  private async readRows(client: pg.Client): Promise<HistoryRow[]> {
     await this.assertIsHistory(client);
     const r = await client.query<{
       key: string;

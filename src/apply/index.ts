@@ -15,7 +15,8 @@ import { connect } from '../db/client.js';
 import { formatDuration } from './duration.js';
 import { appliedByDetail, historyKey, HistoryTable, type HistoryRow } from './history.js';
 import { acquireLock, lockKeys, releaseLock } from './lock.js';
-import { currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
+import { ApplyConfigurationError } from './config-error.js';
+import { assertBaselineVersion, currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
 import { scrubbedCause } from './pg-errors.js';
 import {
   batchable,
@@ -45,6 +46,7 @@ import type {
 export type * from './types.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { HistoryTable } from './history.js';
+export { ApplyConfigurationError, isConfigurationError } from './config-error.js';
 
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
@@ -143,6 +145,11 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
   let keys: readonly [number, number] | undefined;
   let locked = false;
   try {
+    if (dryRun && verify) {
+      throw new ApplyConfigurationError('dry-run and verify cannot be combined', {
+        hint: 'dry-run lists the plan without running anything; verify runs the pending migrations and rolls them back: choose one',
+      });
+    }
     const history = new HistoryTable(options.historyTable);
     const directory = await loadDirectory(options, cwd);
     if (directory.atlasSum && !directory.atlasSum.ok) {
@@ -156,6 +163,8 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     }
     const format = directory.format;
     compare = (a, b) => compareVersions(format, a, b);
+    // before connecting: a baseline that is not a migration's version writes nothing anywhere
+    if (options.baseline !== undefined) assertBaselineVersion(directory.migrations, options.baseline, compare);
     const pathOf = displayPathFn(cwd);
     session = await ApplySession.open(options.databaseUrl, {
       applicationName: options.applicationName ?? DEFAULTS.applicationName,
@@ -177,14 +186,26 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     if (!dryRun && !verify) {
       if (await history.ensure(client)) logger.info(`created the history table ${history}`);
     }
-    rows = (await history.exists(client)) ? await history.read(client) : [];
+    const historyExists = await history.exists(client);
+    rows = historyExists ? await history.read(client) : [];
     plan = planApply(directory.migrations, rows, {
       allowOutOfOrder: options.allowOutOfOrder,
       baseline: options.baseline,
       displayPath: pathOf,
       compare,
+      historyTable: history.qualified,
     });
     warnings = [...plan.warnings];
+    if (dryRun && !historyExists) {
+      // what the real run does first, and whether this role may do it
+      const creation = await history.creationPlan(client);
+      logger.info(
+        `the history table ${history} does not exist yet: apply would create it${creation.schemaExists ? '' : ` (and its schema ${history.schema})`} (dry run: not created)`,
+      );
+      if (creation.problem) {
+        warnings.push(`apply would fail: ${creation.problem.message}; hint: ${creation.problem.hint ?? ''}`);
+      }
+    }
     for (const w of warnings) logger.warn(w);
     for (const p of plan.baseline) setResult(resultOf(p, 'baseline'), historyKey(p.migration));
     for (const p of plan.run) setResult(resultOf(p, 'pending'), historyKey(p.migration));
@@ -215,7 +236,11 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
     if (plan.run.length === 0 && plan.baseline.length === 0)
       logger.info(`database is up to date (${directory.migrations.length} migrations)`);
     if (dryRun) {
-      for (const p of plan.baseline) logger.info(`would record ${p.file} as baseline`);
+      for (const p of plan.baseline) logger.info(`would record ${p.file} as applied without running it (baseline)`);
+      if (plan.baseline.length > 0)
+        logger.info(
+          `baseline ${options.baseline}: ${plan.baseline.length} migration(s) would be recorded without running; ${exes.length === 0 ? 'no later migration to apply' : `then the ${exes.length} later pending migration(s) would be applied in the same run`}`,
+        );
       for (const e of exes)
         logger.info(
           `would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`,
@@ -268,7 +293,9 @@ export async function apply(options: ApplyOptions): Promise<ApplyResult> {
         )
         .join(';\n');
       await session.query(`BEGIN;\n${sql};\nCOMMIT`);
-      logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
+      logger.info(
+        `baseline ${options.baseline}: recorded ${plan.baseline.length} migration(s) up to and including it as applied without running them; ${exes.length === 0 ? 'no later migration to apply' : `now applying the ${exes.length} later pending migration(s) in this run`}`,
+      );
     }
 
     const applied = (
@@ -463,8 +490,26 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
         error: row.error ?? undefined,
       });
     }
+    // What apply would say about this history: a refusal (an edited applied migration, an out-of-order
+    // version, a partly applied migration whose file is gone) stops it before anything runs.
+    let applyWouldRefuse: string | undefined;
+    let warnings: readonly string[] = [];
+    try {
+      warnings = planApply(directory.migrations, rows, {
+        displayPath: pathOf,
+        compare,
+        historyTable: history.qualified,
+      }).warnings;
+    } catch (e) {
+      if (!isDbActionError(e)) throw e;
+      applyWouldRefuse = redact(e.format());
+    }
     return {
-      ok: !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+      ok:
+        applyWouldRefuse === undefined &&
+        !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+      applyWouldRefuse,
+      warnings: warnings.map(redact),
       migrations: entries,
       historyExists,
       appliedCount: entries.filter((e) => e.state === 'applied' || e.state === 'baseline').length,
@@ -475,6 +520,27 @@ export async function status(options: StatusOptions): Promise<StatusResult> {
     };
   } catch (e) {
     const error = scrubError(e, redact);
-    return { ok: false, error, migrations: [], historyExists: false, appliedCount: 0, pendingCount: 0 };
+    return {
+      ok: false,
+      error,
+      migrations: [],
+      historyExists: false,
+      appliedCount: 0,
+      pendingCount: 0,
+      warnings: [],
+    };
   }
+}
+
+/** What a baseline did (or would do): recorded without running, and the later migrations applied in the same run. */
+export function describeBaseline(result: ApplyResult): string | undefined {
+  const recorded = result.migrations.filter((m) => m.status === 'baseline');
+  if (recorded.length === 0) return undefined;
+  const later = result.migrations.filter((m) => m.status !== 'baseline');
+  const last = recorded[recorded.length - 1]!.version;
+  if (result.dryRun || result.verify) {
+    return `baseline: ${recorded.length} migration(s) up to and including ${last} would be recorded as applied without running them; ${later.length === 0 ? 'no later migration would run' : `the ${later.length} later one(s) would then be applied in the same run`}`;
+  }
+  const applied = later.filter((m) => m.status === 'applied').length;
+  return `baseline: ${recorded.length} migration(s) up to and including ${last} recorded as applied without running them; ${later.length === 0 ? 'no later migration to apply' : `${applied} of the ${later.length} later one(s) applied in this run`}`;
 }

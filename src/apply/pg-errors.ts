@@ -20,6 +20,13 @@ export function pgError(e: unknown): PgErrorLike {
 
 export const LOCK_NOT_AVAILABLE = '55P03';
 export const QUERY_CANCELED = '57014';
+/** `unsafe use of new value` of an enum, in the transaction that added it. */
+export const UNSAFE_NEW_ENUM_VALUE = '55P04';
+
+/** PostgreSQL's hints are sentences; ours joins them with `; `, so their final full stop goes. */
+function withoutFinalStop(text: string): string {
+  return text.trim().replace(/\.+$/, '');
+}
 
 export function isLockTimeout(e: unknown): boolean {
   return pgError(e).code === LOCK_NOT_AVAILABLE;
@@ -99,10 +106,12 @@ export function migrationError(e: unknown, ctx: MigrationErrorContext): DbAction
     hint = ctx.transactional
       ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
       : 'the database connection was lost (server restart or pg_terminate_backend); statements recorded as done stay applied: rerun apply to resume';
+  } else if (code === UNSAFE_NEW_ENUM_VALUE) {
+    hint = `a value added by ALTER TYPE … ADD VALUE cannot be used in the transaction that adds it: move the ALTER TYPE … ADD VALUE into its own migration, ordered before the one that uses the value (each file runs in its own transaction, committed before the next); ${kept}`;
   } else {
-    hint = `${pe.hint ? `${pe.hint}; ` : ''}fix the statement and rerun; ${kept}`;
+    hint = `${pe.hint ? `${withoutFinalStop(pe.hint)}; ` : ''}fix the statement and rerun; ${kept}`;
   }
-  if (ctx.extraHint) hint = `${ctx.extraHint}; ${hint}`;
+  if (ctx.extraHint) hint = `${withoutFinalStop(ctx.extraHint)}; ${hint}`;
   const what = ctx.statement ? `statement ${ctx.statement.index + 1} (${short(ctx.statement.text)})` : 'migration';
   const detail = pe.detail ? ` (${pe.detail})` : '';
   const message = `${what} failed: ${pe.message ?? 'unknown error'}${detail}${code ? ` [SQLSTATE ${code}]` : ''}`;

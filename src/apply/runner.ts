@@ -352,14 +352,14 @@ function skippedControlLog(ctx: RunnerContext, exe: ExecutableMigration): void {
   }
 }
 
-function refusePartlyApplied(exe: ExecutableMigration): void {
+function refusePartlyApplied(ctx: RunnerContext, exe: ExecutableMigration): void {
   const done = exe.planned.previous?.statementsDone ?? 0;
   if (done === 0) return;
   throw new DbActionError(
     `${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`,
     {
       file: exe.planned.file,
-      hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+      hint: `restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table ${ctx.history.qualified}`,
     },
   );
 }
@@ -410,7 +410,7 @@ export async function runTransactional(
   const started = Date.now() - (batchTry?.elapsedMs ?? 0);
   const { file } = exe.planned;
   skippedControlLog(ctx, exe);
-  refusePartlyApplied(exe);
+  refusePartlyApplied(ctx, exe);
   if (!batchTry && ctx.session.aborted) throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
   let tries = batchTry ? 1 : 0;
   let failure = batchTry?.failure;
@@ -457,7 +457,7 @@ export async function runNonTransactional(ctx: RunnerContext, exe: ExecutableMig
         {
           file: planned.file,
           line: statements[Math.min(start, statements.length) - 1]?.startLine,
-          hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table`,
+          hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table ${ctx.history.qualified}`,
         },
       );
     }

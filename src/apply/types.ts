@@ -26,9 +26,13 @@ export interface TargetOptions {
 export interface ApplyOptions extends TargetOptions {
   /** Plan only: write nothing, not even the history schema/table. Default false. */
   readonly dryRun?: boolean;
-  /** Run every pending transactional migration in one transaction and roll it back; non-transactional ones are skipped. */
+  /** Run every pending transactional migration in one transaction and roll it back; non-transactional ones are skipped. Not with `dryRun`. */
   readonly verify?: boolean;
-  /** Record every migration whose version is <= this as applied (status `baseline`) without running it, then apply the rest. */
+  /**
+   * Record every migration whose version is <= this as applied (status `baseline`) without running it,
+   * then apply the later ones in the same run. Must be the version of a migration in the directory
+   * (else an ApplyConfigurationError, before connecting).
+   */
   readonly baseline?: string;
   /** Apply pending migrations whose version sorts before an applied one instead of refusing. Default false. */
   readonly allowOutOfOrder?: boolean;
@@ -143,6 +147,13 @@ export interface StatusResult {
   readonly migrations: readonly MigrationStatusEntry[];
   /** Whether the history table exists yet. */
   readonly historyExists: boolean;
+  /**
+   * Why `apply` would refuse to run against this history (formatted, with its hint), e.g. an applied
+   * migration that was edited or a partly applied one whose file is gone; absent when it would run.
+   */
+  readonly applyWouldRefuse?: string;
+  /** What apply would warn about (e.g. history rows whose file is gone but that block nothing). */
+  readonly warnings: readonly string[];
   readonly appliedCount: number;
   readonly pendingCount: number;
   readonly currentVersion?: string;

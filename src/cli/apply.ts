@@ -3,7 +3,14 @@ import { relative } from 'node:path';
 import type { Logger } from '../logger.js';
 import { loadMigrationDirectory } from '../migrations/index.js';
 import type { MigrationDirectory } from '../migrations/types.js';
-import { apply, formatDuration, parseDuration, status } from '../apply/index.js';
+import {
+  apply,
+  describeBaseline,
+  formatDuration,
+  isConfigurationError,
+  parseDuration,
+  status,
+} from '../apply/index.js';
 import type { ApplyResult } from '../apply/types.js';
 import { assertPostgresUrl } from '../db/client.js';
 import { DbActionError, errorMessage } from '../errors.js';
@@ -103,7 +110,15 @@ async function runDatabaseStatus(parsed: ParsedCommand, io: CliIo, logger: Logge
     const head = result.historyExists
       ? `${result.appliedCount} applied, ${result.pendingCount} pending, current version ${result.currentVersion ?? '(none)'}`
       : `no history table yet: ${result.pendingCount} pending`;
-    emit(io, `${head}\n\n${table(['version', 'name', 'state', 'applied at', 'file / error'], rows)}`, undefined);
+    const notes = [
+      ...result.warnings.map((w) => `warning: ${w}`),
+      ...(result.applyWouldRefuse ? [`apply would refuse to run: ${result.applyWouldRefuse}`] : []),
+    ];
+    emit(
+      io,
+      `${head}\n\n${table(['version', 'name', 'state', 'applied at', 'file / error'], rows)}${notes.length ? `\n\n${notes.join('\n')}\n` : ''}`,
+      undefined,
+    );
   }
   return result.ok ? 0 : 1;
 }
@@ -117,6 +132,11 @@ function durationOption(v: ParsedCommand['values'], name: string): number | unde
 
 export async function runApply(parsed: ParsedCommand, io: CliIo, logger: Logger): Promise<number> {
   const v = parsed.values;
+  if (boolOption(v, 'verify') && boolOption(v, 'dry-run')) {
+    throw new DbActionError('--verify and --dry-run cannot be combined', {
+      hint: '--dry-run lists what would run without running anything; --verify runs the pending migrations and rolls them back: pass one of them',
+    });
+  }
   const url = stringOption(v, 'url') ?? io.env.DATABASE_URL;
   if (!url) {
     throw new DbActionError('no database to apply to', {
@@ -172,7 +192,10 @@ export async function runApply(parsed: ParsedCommand, io: CliIo, logger: Logger)
     emit(io, formatApplyResult(result), undefined);
   }
   if (result.error) io.stderr(`db-action: ${errorMessage(result.error)}\n`);
-  return result.ok ? 0 : 1;
+  // 2 for a usage or configuration error (connection, login, options, privileges), as for every command;
+  // 1 when the check or a migration failed
+  if (result.ok) return 0;
+  return isConfigurationError(result.error) ? 2 : 1;
 }
 
 export function formatApplyResult(result: ApplyResult): string {
@@ -189,5 +212,6 @@ export function formatApplyResult(result: ApplyResult): string {
     `current version ${result.currentVersion ?? '(none)'} (${formatDuration(result.durationMs)})`;
   const warnings = result.warnings.map((w) => `warning: ${w}`).join('\n');
   const body = rows.length ? `\n\n${table(['version', 'name', 'status', 'time', 'file'], rows)}` : '\n\nnothing to do';
-  return `${head}${body}${warnings ? `\n\n${warnings}` : ''}\n`;
+  const baseline = describeBaseline(result);
+  return `${head}${body}${baseline ? `\n\n${baseline}` : ''}${warnings ? `\n\n${warnings}` : ''}\n`;
 }
