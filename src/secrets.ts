@@ -81,11 +81,14 @@ export function urlUserinfo(url: string): UrlUserinfo | undefined {
   if (at < 0) return undefined;
   const userinfo = rest.slice(0, at);
   const colon = userinfo.indexOf(':');
+  // A URL parser reads the authority up to the first `/`, `?` or `#` and splits it at ITS last `@` (so
+  // `user@server:pa@ss@host` is fine: user `user@server`, password `pa@ss`). Ambiguous is an `@` beyond the
+  // authority: the password held a `/`, `?` or `#` (or the database name an `@`).
   const authorityEnd = rest.search(/[/?#]/);
   return {
     userinfo,
     password: colon < 0 ? undefined : userinfo.slice(colon + 1),
-    ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+    ambiguous: authorityEnd >= 0 && authorityEnd < at,
   };
 }
 

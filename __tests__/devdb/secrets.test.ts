@@ -1,5 +1,5 @@
 import { MemoryLogger } from '../../src/logger.js';
-import { redact, Redactor, REDACTED, redactingLogger, secretsOf } from '../../src/secrets.js';
+import { redact, Redactor, REDACTED, redactingLogger, secretsOf, urlUserinfo } from '../../src/secrets.js';
 
 describe('secretsOf', () => {
   it('lists the whole URL and the password in raw, decoded and encoded forms', () => {
@@ -112,5 +112,27 @@ describe('redactingLogger', () => {
       `w ${REDACTED}`,
       `e ${REDACTED}`,
     ]);
+  });
+});
+
+describe('urlUserinfo', () => {
+  it('reads the authority as URL parsers do: its last @ ends the user:password (Azure user@server names work)', () => {
+    expect(urlUserinfo('postgres://myadmin@srv:pa@ss@localhost:5432/app')).toEqual({
+      userinfo: 'myadmin@srv:pa@ss',
+      password: 'pa@ss',
+      ambiguous: false,
+    });
+    expect(urlUserinfo('postgres://u:p%40ss@h/db?application_name=me@laptop')?.ambiguous).toBe(false);
+    expect(urlUserinfo('postgres:///db?host=/tmp')).toBeUndefined();
+  });
+
+  it('an @ after the authority is ambiguous: the password held a / ? or # (or the database name an @)', () => {
+    expect(urlUserinfo('postgres://u:pa@ss/2024@127.0.0.1:5432/t3')).toMatchObject({
+      password: 'pa@ss/2024',
+      ambiguous: true,
+    });
+    expect(urlUserinfo('postgres://u:pa?ss@h/db')?.ambiguous).toBe(true);
+    expect(urlUserinfo('postgres://u:pa#ss@h/db')?.ambiguous).toBe(true);
+    expect(urlUserinfo('postgres://postgres@localhost/my@db')?.ambiguous).toBe(true);
   });
 });

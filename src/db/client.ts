@@ -61,9 +61,9 @@ export function assertPostgresUrl(url: string): URL {
 function assertUnambiguousUserinfo(url: string): void {
   if (!urlUserinfo(url)?.ambiguous) return;
   throw new DbActionError(
-    "the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)",
+    "the database URL's user name or password holds a character that must be percent-encoded (or its database name an @): an unencoded /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)",
     {
-      hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+      hint: 'percent-encode the user name, password and database name in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
     },
   );
 }
