@@ -68,7 +68,7 @@ export const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = 
     baseline: {
       type: 'string',
       arg: '<version>',
-      help: 'mark migrations up to this version as applied without running them',
+      help: 'mark migrations up to this version (exactly one of the directory) as applied without running them, then apply the later ones',
     },
     'lock-timeout': { type: 'string', arg: '<dur>', help: 'lock_timeout per migration (default: 5s)' },
     'statement-timeout': { type: 'string', arg: '<dur>', help: 'statement_timeout per migration (default: 0 = none)' },
