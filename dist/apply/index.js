@@ -38713,7 +38713,7 @@ class errors_DbActionError extends Error {
         return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
     }
 }
-function isDbActionError(e) {
+function errors_isDbActionError(e) {
     return e instanceof errors_DbActionError;
 }
 /** The message of any thrown value, without a stack. */
@@ -39987,11 +39987,14 @@ function urlUserinfo(url) {
         return undefined;
     const userinfo = rest.slice(0, at);
     const colon = userinfo.indexOf(':');
+    // A URL parser reads the authority up to the first `/`, `?` or `#` and splits it at ITS last `@` (so
+    // `user@server:pa@ss@host` is fine: user `user@server`, password `pa@ss`). Ambiguous is an `@` beyond the
+    // authority: the password held a `/`, `?` or `#` (or the database name an `@`).
     const authorityEnd = rest.search(/[/?#]/);
     return {
         userinfo,
         password: colon < 0 ? undefined : userinfo.slice(colon + 1),
-        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+        ambiguous: authorityEnd >= 0 && authorityEnd < at,
     };
 }
 /**
@@ -40175,16 +40178,17 @@ function attachDirectives(statements, trailing) {
                 own.push({ source: d.source, names: d.names, line: d.line });
             }
         };
+        // A comment trails a statement when it starts on that statement's last line and the next statement does not
+        // start where it ends (`a; /* x */ b;`: the comment is before b on b's first line, and is b's).
+        const trails = (c, endLine, nextStart) => endLine !== undefined && c.startLine === endLine && c.endLine !== nextStart;
         const previousEnd = statements[i - 1]?.endLine;
         for (const c of attachedComments(s.commentsBefore, s.startLine)) {
-            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+            add(c, trails(c, previousEnd, s.startLine) ? false : undefined);
         }
-        if (s.endLine !== undefined) {
-            const after = statements[i + 1]?.commentsBefore ?? trailing;
-            for (const c of after)
-                if (c.startLine === s.endLine)
-                    add(c, true);
-        }
+        const after = statements[i + 1]?.commentsBefore ?? trailing;
+        for (const c of after)
+            if (trails(c, s.endLine, statements[i + 1]?.startLine))
+                add(c, true);
         perStatement.push([...fileLevel, ...own]);
     });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
@@ -40610,6 +40614,7 @@ function parseSqlSync(input, options) {
         startLine: source.lineAt(t.start),
         endLine: source.lineAt(Math.max(t.start, t.end - 1)),
     });
+    // `terminator`: the `;` that ends the statement, when there is one (it may sit on a later line).
     const spans = [];
     let r = 0;
     for (const s of raw) {
@@ -40627,7 +40632,13 @@ function parseSqlSync(input, options) {
         if (!first || !last || first.start >= stmtEnd) {
             throw new Error(`bug: no tokens for the statement at byte ${s.location} of ${options.file}`);
         }
-        spans.push({ start: first.start, end: last.end, ast: s.ast });
+        const next = real[r];
+        spans.push({
+            start: first.start,
+            end: last.end,
+            ...(next?.semicolon ? { terminator: next.start } : {}),
+            ast: s.ast,
+        });
     }
     // Comments between statements: before statement i = after the end of statement i-1.
     const commentsBefore = spans.map(() => []);
@@ -40645,7 +40656,13 @@ function parseSqlSync(input, options) {
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
     const endLines = spans.map((s) => source.lineAt(s.end - 1));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    // A trailing directive sits after the `;`: on the terminator's line.
+    const terminatorLines = spans.map((s, i) => s.terminator === undefined ? endLines[i] : source.lineAt(s.terminator));
+    const directives = attachDirectives(spans.map((_, i) => ({
+        startLine: startLines[i],
+        endLine: terminatorLines[i],
+        commentsBefore: commentsBefore[i],
+    })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
@@ -40701,8 +40718,9 @@ const defaults = lib.defaults
 ;// CONCATENATED MODULE: ./src/db/client.js
 /**
  * Connecting to PostgreSQL with errors a user can act on: a refused port, a failed login, an unknown
- * host or a malformed URL become `DbActionError`s with a hint, and never carry the password (or the
- * URL) in their message.
+ * host, a certificate that does not verify or a malformed URL become `DbActionError`s with a hint, and
+ * never carry the password (or the URL) in their message. `sslmode` means what it means to libpq and
+ * psql (`require` encrypts without verifying the certificate), for apply, status and lint's dev-url.
  */
 
 
@@ -40746,9 +40764,91 @@ function assertPostgresUrl(url) {
 function assertUnambiguousUserinfo(url) {
     if (!urlUserinfo(url)?.ambiguous)
         return;
-    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
-        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded (or its database name an @): an unencoded /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name, password and database name in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
     });
+}
+/**
+ * A failure to connect (or to log in): a configuration problem of the URL, the network or the server,
+ * never a migration failure. The CLI exits 2 for it whatever the command.
+ */
+class client_ConnectionError extends errors_DbActionError {
+}
+/** The `sslmode` values of libpq (https://www.postgresql.org/docs/current/libpq-ssl.html). */
+const LIBPQ_SSLMODES = new Set([
+    'disable',
+    'allow',
+    'prefer',
+    'require',
+    'verify-ca',
+    'verify-full',
+]);
+/** The query parameters of a URL (empty when it does not parse). */
+function queryOf(url) {
+    try {
+        return new URL(url).searchParams;
+    }
+    catch {
+        return new URLSearchParams();
+    }
+}
+/**
+ * The connection string handed to node-postgres. node-postgres (pg-connection-string 2.x) reads
+ * `sslmode=prefer`, `require` and `verify-ca` as `verify-full` (and prints a SECURITY WARNING), so
+ * `?sslmode=require` fails on a self-signed certificate that psql accepts. With a libpq `sslmode` and no
+ * `uselibpqcompat` of the user's own, `uselibpqcompat=true` is added: libpq's meaning (`require` =
+ * encrypted, not verified; `verify-ca` = the CA from `sslrootcert`; `verify-full` = CA and host name).
+ * Anything else (node-postgres's own `sslmode=no-verify`, `ssl=true`) is passed as written.
+ */
+function pgConnectionString(url) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode');
+    if (mode === null || !LIBPQ_SSLMODES.has(mode) || query.has('uselibpqcompat'))
+        return url;
+    // Appended as text, not re-serialised through URL: the user name and password stay byte for byte.
+    const hash = url.indexOf('#');
+    const [head, fragment] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+    return `${head}${head.includes('?') ? '&' : '?'}uselibpqcompat=true${fragment}`;
+}
+/** Node's TLS verification failures (the `code` of the socket error). */
+const CERTIFICATE_ERRORS = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_REJECTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH',
+]);
+/** The hint for a TLS problem, or undefined when `e` is none. */
+function sslHint(url, e, raw) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode') ?? undefined;
+    const setting = mode === undefined ? `ssl=${query.get('ssl') ?? 'true'}` : `sslmode=${mode}`;
+    const rootcert = query.get('sslrootcert');
+    if (/requires specifying a CA with sslrootcert/i.test(raw)) {
+        return `${setting} needs the CA certificate: add sslrootcert=/path/to/root.crt to the URL, or use sslmode=require to encrypt without verifying`;
+    }
+    if ((e.code !== undefined && CERTIFICATE_ERRORS.has(e.code)) || /certificate|altnames/i.test(raw)) {
+        const hostCheck = e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|hostname/i.test(raw)
+            ? ' the certificate is not for the host name in the URL: connect with the name the certificate was issued for, or use sslmode=verify-ca (checks the CA, not the name);'
+            : '';
+        return (`the server's TLS certificate did not verify (${setting} checks it${rootcert ? ` against sslrootcert=${rootcert}` : ' against the system CAs'});${hostCheck} ` +
+            `pass the CA that signed it with sslrootcert=/path/to/root.crt in the URL (sslmode=verify-full&sslrootcert=…), ` +
+            'or use sslmode=require to encrypt without verifying the certificate, as psql does');
+    }
+    if (/does not support SSL/i.test(raw)) {
+        return `the server does not accept TLS connections: enable ssl on the server, or remove ${setting} from the URL`;
+    }
+    if (e.code === 'ENOENT' && /ssl(?:root)?cert|sslkey|\.(?:crt|pem|key)\b/i.test(raw + [...query.keys()].join(' '))) {
+        return 'a certificate or key file named in the URL (sslrootcert, sslcert, sslkey) cannot be read: check its path (relative paths are relative to the working directory)';
+    }
+    return undefined;
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -40757,6 +40857,12 @@ function connectError(url, error) {
     const e = (error ?? {});
     const raw = redact(e.message ?? String(error), secrets);
     let hint;
+    const ssl = sslHint(url, e, raw);
+    if (ssl !== undefined) {
+        const cause = new Error(raw);
+        cause.code = e.code;
+        return new client_ConnectionError(`could not connect to ${target}: ${raw}`, { hint: ssl, cause });
+    }
     switch (e.code) {
         case 'ECONNREFUSED':
             hint = `nothing accepts connections at ${target.split('/')[0]}: is the server running and the port right?`;
@@ -40788,7 +40894,7 @@ function connectError(url, error) {
     // The cause is scrubbed too: adapters may print it in debug output.
     const cause = new Error(raw);
     cause.code = e.code;
-    return new errors_DbActionError(`could not connect to ${target}: ${raw}`, { hint, cause });
+    return new client_ConnectionError(`could not connect to ${target}: ${raw}`, { hint, cause });
 }
 /** Opens a connection; the caller must `end()` it (prefer `withClient`). */
 async function client_connect(url, options = {}) {
@@ -40796,7 +40902,7 @@ async function client_connect(url, options = {}) {
     let client;
     try {
         client = new esm.Client({
-            connectionString: url,
+            connectionString: pgConnectionString(url),
             application_name: options.applicationName ?? 'db-action',
             connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         });
@@ -40839,6 +40945,22 @@ function quoteIdent(name) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/apply/config-error.js
+/**
+ * Which apply errors are usage or configuration errors (the CLI's exit 2: a bad option, a connection
+ * or login that fails, a role without the privileges the history needs) rather than a failed check or
+ * migration (exit 1: drift, a migration that fails, a lock that stays held).
+ */
+
+
+/** A problem of the options or of the target's configuration, found before any migration ran. */
+class ApplyConfigurationError extends errors_DbActionError {
+}
+/** Whether `e` is a usage/configuration error (exit 2) rather than a failed check or migration (exit 1). */
+function isConfigurationError(e) {
+    return e instanceof ApplyConfigurationError || e instanceof ConnectionError;
+}
+
 ;// CONCATENATED MODULE: ./src/apply/history.js
 /**
  * The history table: one row per migration (versioned ones keyed by version, repeatable ones by name),
@@ -40867,6 +40989,8 @@ function literal(value) {
     // E'' would be needed for backslashes only with standard_conforming_strings off; NUL cannot occur in SQL text.
     return `'${value.replace(/'/g, "''")}'`;
 }
+/** SQLSTATE insufficient_privilege. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[^."\s]+)`;
 /** The columns of a db-action history table (what `read` selects). */
 const HISTORY_COLUMNS = [
@@ -40898,7 +41022,7 @@ class history_HistoryTable {
     constructor(spec = 'db_action.schema_migrations') {
         const m = new RegExp(`^\\s*(${IDENT})(?:\\.(${IDENT}))?\\s*$`).exec(spec);
         if (!m || !m[1]) {
-            throw new errors_DbActionError(`history table "${spec}" is not a valid schema.table name`, {
+            throw new ApplyConfigurationError(`history table "${spec}" is not a valid schema.table name`, {
                 hint: 'write it as schema.table, e.g. db_action.schema_migrations',
             });
         }
@@ -40911,17 +41035,34 @@ class history_HistoryTable {
         return `${this.schema}.${this.table}`;
     }
     async exists(client) {
-        const r = await client.query('SELECT to_regclass($1) AS t', [this.qualified]);
-        return r.rows[0]?.t != null;
+        try {
+            const r = await client.query('SELECT to_regclass($1) AS t', [this.qualified]);
+            return r.rows[0]?.t != null;
+        }
+        catch (e) {
+            // no USAGE on the schema: even looking the table up is refused
+            throw await this.explained(client, e, undefined);
+        }
     }
-    /** Creates the schema and table when absent (call while holding the advisory lock). */
+    /** `e` as an ApplyConfigurationError naming the missing privilege when it is one (42501), else `e`. */
+    async explained(client, e, tableExists) {
+        if (e.code !== INSUFFICIENT_PRIVILEGE)
+            return e;
+        const schemaExists = await this.schemaExists(client);
+        return this.privilegeError(await this.privileges(client), schemaExists, tableExists, e.message);
+    }
+    /**
+     * Creates the schema and table when absent (call while holding the advisory lock). A role without
+     * the privilege to create them gets an ApplyConfigurationError saying what to grant.
+     */
     async ensure(client) {
         if (await this.exists(client))
             return false;
-        const ns = await client.query('SELECT to_regnamespace($1) AS n', [history_quoteIdent(this.schema)]);
-        if (ns.rows[0]?.n == null)
-            await client.query(`CREATE SCHEMA IF NOT EXISTS ${history_quoteIdent(this.schema)}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
+        const schemaExists = await this.schemaExists(client);
+        try {
+            if (!schemaExists)
+                await client.query(`CREATE SCHEMA IF NOT EXISTS ${history_quoteIdent(this.schema)}`);
+            await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
   key text PRIMARY KEY,
   version text NOT NULL,
   name text NOT NULL,
@@ -40937,8 +41078,65 @@ class history_HistoryTable {
   statements_done integer NOT NULL DEFAULT 0,
   done_checksum text
 )`);
-        await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+            await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+        }
+        catch (e) {
+            throw await this.explained(client, e, false);
+        }
         return true;
+    }
+    async schemaExists(client) {
+        const ns = await client.query('SELECT to_regnamespace($1) AS n', [history_quoteIdent(this.schema)]);
+        return ns.rows[0]?.n != null;
+    }
+    /** The role, database and what the role may create, for privilege hints. */
+    async privileges(client) {
+        const r = await client.query(`SELECT current_user AS role, current_database() AS database,
+  has_database_privilege(current_database(), 'CREATE') AS "createSchema",
+  (SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_namespace n WHERE n.nspname = $1) AS "usageOnSchema",
+  (SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n WHERE n.nspname = $1) AS "createInSchema",
+  (SELECT nspname FROM pg_namespace n
+    WHERE has_schema_privilege(n.oid, 'CREATE') AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+    ORDER BY n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) DESC, nspname = 'public', nspname LIMIT 1) AS "usableSchema"`, [this.schema]);
+        return r.rows[0];
+    }
+    /**
+     * The missing privilege as an error that says what apply was doing and what to grant: CREATE on the
+     * database (for the schema), USAGE and CREATE on the schema, or the table's own privileges.
+     */
+    privilegeError(p, schemaExists, tableExists, raw) {
+        const why = raw === undefined ? '' : ` (${raw})`;
+        const role = history_quoteIdent(p.role);
+        const schema = history_quoteIdent(this.schema);
+        const elsewhere = `or set history-table (--history-table) to a table in a schema ${p.role} owns or may create in${p.usableSchema ? `, e.g. ${p.usableSchema}.${this.table}` : ''}`;
+        if (!schemaExists) {
+            return new ApplyConfigurationError(`could not create the history table ${this}: creating its schema ${this.schema} needs the CREATE privilege on database ${p.database}, which role ${p.role} does not have${why}`, {
+                hint: `as an administrator, run GRANT CREATE ON DATABASE ${history_quoteIdent(p.database)} TO ${role}, or create the schema beforehand: CREATE SCHEMA ${schema} AUTHORIZATION ${role}; ${elsewhere}`,
+            });
+        }
+        if (p.usageOnSchema === false) {
+            return new ApplyConfigurationError(`could not use the history table ${this}: role ${p.role} has no USAGE privilege on its schema ${this.schema}${why}`, {
+                hint: `as an administrator, run GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role} (CREATE lets apply create the table), or ALTER SCHEMA ${schema} OWNER TO ${role}; ${elsewhere}`,
+            });
+        }
+        if (tableExists !== true && p.createInSchema === false) {
+            return new ApplyConfigurationError(`could not create the history table ${this}: creating a table in schema ${this.schema} needs the CREATE privilege on it, which role ${p.role} does not have${why}`, {
+                hint: `as an administrator, run GRANT CREATE ON SCHEMA ${schema} TO ${role}, or create the table beforehand by running apply once as a role that may; ${elsewhere}`,
+            });
+        }
+        return new ApplyConfigurationError(`could not read or write the history table ${this} as role ${p.role}${why}`, {
+            hint: `as an administrator, run GRANT SELECT, INSERT, UPDATE ON TABLE ${this.qualified} TO ${role} (or ALTER TABLE ${this.qualified} OWNER TO ${role}); ${elsewhere}`,
+        });
+    }
+    /**
+     * For a dry run, when the table does not exist: what apply would do about it, and the error it would
+     * hit when the role may not create it (undefined when it may).
+     */
+    async creationPlan(client) {
+        const schemaExists = await this.schemaExists(client);
+        const p = await this.privileges(client);
+        const may = schemaExists ? p.usageOnSchema === true && p.createInSchema === true : p.createSchema;
+        return { schemaExists, problem: may ? undefined : this.privilegeError(p, schemaExists, false) };
     }
     /**
      * Throws a DbActionError when the relation exists but is not a db-action history table (it lacks
@@ -40951,12 +41149,20 @@ class history_HistoryTable {
         if (missing.length === 0)
             return;
         const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
-        throw new errors_DbActionError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
+        throw new ApplyConfigurationError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
             hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
         });
     }
     /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
     async read(client) {
+        try {
+            return await this.readRows(client);
+        }
+        catch (e) {
+            throw await this.explained(client, e, true);
+        }
+    }
+    async readRows(client) {
         await this.assertIsHistory(client);
         const r = await client.query(`SELECT * FROM ${this.qualified} ORDER BY applied_at, key`);
         return r.rows.map((row) => ({
@@ -41165,6 +41371,7 @@ async function releaseLock(client, keys) {
  */
 
 
+
 /** Natural version order: digit runs compared as numbers, so `9 < 10`, `1.2 < 1.10`, timestamps by value. */
 function naturalCompareVersions(a, b) {
     const pa = a.match(/\d+|[^\d]+/g) ?? [];
@@ -41196,6 +41403,7 @@ function naturalCompareVersions(a, b) {
     }
     return 0;
 }
+const DEFAULT_HISTORY_SQL = '"db_action"."schema_migrations"';
 const DONE = new Set(['applied', 'baseline']);
 /** Latest applied/baselined versioned migration (undefined when none). */
 function plan_currentVersion(rows, compare = naturalCompareVersions) {
@@ -41209,10 +41417,11 @@ function plan_currentVersion(rows, compare = naturalCompareVersions) {
     return best;
 }
 /** Validates the history against the directory and plans the run. Throws DbActionError on a refusal. */
-function planApply(migrations, rows, options) {
+function plan_planApply(migrations, rows, options) {
     const compareVersions = options.compare ?? naturalCompareVersions;
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const warnings = [];
+    const historySql = options.historyTable ?? DEFAULT_HISTORY_SQL;
     // 1. Applied migrations must be unchanged (content compared LF-normalised, BOM stripped: the checksum).
     const edited = migrations.filter((m) => {
         const row = byKey.get(history_historyKey(m));
@@ -41220,20 +41429,33 @@ function planApply(migrations, rows, options) {
     });
     if (edited.length > 0) {
         const first = edited[0];
-        const names = edited.map((m) => options.displayPath(m));
-        throw new errors_DbActionError(`${names.length === 1 ? 'migration' : `${names.length} migrations`} already applied to this database ${names.length === 1 ? 'was' : 'were'} edited since: ${names.join(', ')}`, {
+        const sums = (m) => `checksum applied ${shortSum(byKey.get(history_historyKey(m)).checksum)}, file now ${shortSum(m.checksum)}`;
+        const more = edited.slice(1).map((m) => options.displayPath(m));
+        // `file` is the first one: adapters print it once in front of the message (`file: message`)
+        throw new errors_DbActionError(`edited after it was applied to this database (${sums(first)})${more.length > 0 ? `; ${more.length} more applied migration${more.length > 1 ? 's were' : ' was'} edited too: ${more.join(', ')}` : ''}`, {
             file: options.displayPath(first),
             hint: 'never change an applied migration: restore its applied content (git log -p) and put the change in a new migration',
         });
     }
-    // 2. Applied versions that are no longer in the directory.
+    // 2. History rows whose file is no longer in the directory (e.g. the pull request was reverted).
     const present = new Set(migrations.map((m) => history_historyKey(m)));
     for (const row of rows) {
         if (present.has(row.key))
             continue;
+        const what = `${row.repeatable ? `repeatable migration ${row.name}` : `version ${row.version}`} (${row.file ?? row.name})`;
+        const deleteRow = `DELETE FROM ${historySql} WHERE key = ${sqlString(row.key)}`;
+        if (row.status === 'failed' && row.statementsDone === 0) {
+            // It ran in one transaction that was rolled back, or failed at its first statement: nothing of it is
+            // in the database, so its file being gone blocks nothing.
+            warnings.push(`the history records ${what} as failed, and that file is no longer in the directory; nothing of it was applied (rolled back), so it is ignored: ${deleteRow} removes the row`);
+            continue;
+        }
         if (row.status === 'failed' || row.status === 'running') {
-            throw new errors_DbActionError(`the history records ${row.repeatable ? `repeatable migration ${row.name}` : `version ${row.version}`} (${row.file ?? row.name}) as ${row.status}, and that file is no longer in the directory`, {
-                hint: `restore the file so apply can finish it, or repair the database by hand and then delete its row: DELETE FROM <history table> WHERE key = '${row.key}'`,
+            const partly = row.statementsDone > 0
+                ? `partly applied (${row.statementsDone} statement${row.statementsDone > 1 ? 's' : ''} run outside a transaction stay applied)`
+                : 'interrupted while it ran outside a transaction (what it ran may stay applied)';
+            throw new errors_DbActionError(`the history records ${what} as ${row.status}, ${partly}, and that file is no longer in the directory`, {
+                hint: `restore the file so apply can finish it, or undo or finish what it did by hand and then delete its row: ${deleteRow}`,
             });
         }
         warnings.push(`applied migration ${row.repeatable ? row.name : row.version} (${row.file ?? row.name}) is not in the directory any more`);
@@ -41242,9 +41464,7 @@ function planApply(migrations, rows, options) {
     const baseline = [];
     if (options.baseline !== undefined) {
         const b = options.baseline;
-        if (!migrations.some((m) => !m.repeatable && compareVersions(m.version, b) === 0)) {
-            warnings.push(`baseline version ${b} is not a migration in the directory; baselining every version below it`);
-        }
+        assertBaselineVersion(migrations, b, compareVersions);
         for (const m of migrations) {
             if (m.repeatable || compareVersions(m.version, b) > 0 || byKey.has(history_historyKey(m)))
                 continue;
@@ -41290,6 +41510,67 @@ function planApply(migrations, rows, options) {
     }
     return { baseline, run, warnings };
 }
+/** The first 12 hex digits of a checksum, enough to tell two apart in a message. */
+function shortSum(checksum) {
+    return checksum.length > 12 ? `${checksum.slice(0, 12)}…` : checksum;
+}
+function sqlString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** Digits of a version only (`2024-01-03` → `20240103`, `v3` → `3`). */
+function digitsOf(version) {
+    return version.replace(/\D/g, '');
+}
+function commonPrefix(a, b) {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i])
+        i++;
+    return i;
+}
+/**
+ * Up to three versions of `versions` (sorted) nearest to `wanted`: the longest run of leading digits in
+ * common (so `20240105` finds `20240105000000`, `2024-01-03` finds `20240103…`, `v3` finds `3`), else
+ * the neighbours of `wanted` in version order.
+ */
+function closestVersions(versions, wanted, compare) {
+    const target = digitsOf(wanted) || wanted;
+    let best = 0;
+    for (const v of versions)
+        best = Math.max(best, commonPrefix(digitsOf(v) || v, target));
+    const numeric = (v) => Math.abs(Number(digitsOf(v).slice(0, 15) || 0) - Number(target.slice(0, 15)));
+    if (best > 0) {
+        const near = versions.filter((v) => commonPrefix(digitsOf(v) || v, target) === best);
+        // closest by value among those sharing the most leading digits (the same length first)
+        return [...near]
+            .sort((a, b) => {
+            const la = Math.abs(digitsOf(a).length - target.length);
+            const lb = Math.abs(digitsOf(b).length - target.length);
+            return la - lb || numeric(a) - numeric(b) || compare(a, b);
+        })
+            .slice(0, 3)
+            .sort(compare);
+    }
+    const after = versions.findIndex((v) => compare(v, wanted) > 0);
+    const at = after < 0 ? versions.length : after;
+    return versions.slice(Math.max(0, at - 1), at + 1);
+}
+/**
+ * Throws an ApplyConfigurationError unless `baseline` is the version of a versioned migration of the
+ * directory (equal in the format's own version order, e.g. `1` = `001` for plain files). A version in
+ * between, or in another spelling, would baseline an arbitrary set of migrations.
+ */
+function assertBaselineVersion(migrations, baseline, compare = naturalCompareVersions) {
+    const versions = migrations.filter((m) => !m.repeatable).map((m) => m.version);
+    if (versions.some((v) => v === baseline || compare(v, baseline) === 0))
+        return;
+    const range = versions.length === 0
+        ? 'the directory has no versioned migrations'
+        : `the directory has ${versions.length} versioned migration${versions.length > 1 ? 's' : ''}, ${versions[0]}${versions.length > 1 ? ` … ${versions[versions.length - 1]}` : ''}`;
+    const closest = versions.length === 0 ? [] : closestVersions(versions, baseline, compare);
+    throw new ApplyConfigurationError(`baseline version "${baseline}" is not the version of a migration in the directory (${range}${closest.length > 0 ? `; closest: ${closest.join(', ')}` : ''}); nothing was recorded or run`, {
+        hint: `baseline takes the exact version of the last migration this database already has, e.g. ${closest[closest.length - 1] ?? versions[versions.length - 1] ?? '<version>'}; every migration up to and including it is recorded as applied without running, and the later ones are applied in the same run (db-action status lists the versions)`,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/apply/pg-errors.js
 /**
@@ -41302,6 +41583,12 @@ function pgError(e) {
 }
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+/** `unsafe use of new value` of an enum, in the transaction that added it. */
+const UNSAFE_NEW_ENUM_VALUE = '55P04';
+/** PostgreSQL's hints are sentences; ours joins them with `; `, so their final full stop goes. */
+function withoutFinalStop(text) {
+    return text.trim().replace(/\.+$/, '');
+}
 function isLockTimeout(e) {
     return pgError(e).code === LOCK_NOT_AVAILABLE;
 }
@@ -41357,11 +41644,14 @@ function migrationError(e, ctx) {
             ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
             : 'the database connection was lost (server restart or pg_terminate_backend); statements recorded as done stay applied: rerun apply to resume';
     }
+    else if (code === UNSAFE_NEW_ENUM_VALUE) {
+        hint = `a value added by ALTER TYPE … ADD VALUE cannot be used in the transaction that adds it: move the ALTER TYPE … ADD VALUE into its own migration, ordered before the one that uses the value (each file runs in its own transaction, committed before the next); ${kept}`;
+    }
     else {
-        hint = `${pe.hint ? `${pe.hint}; ` : ''}fix the statement and rerun; ${kept}`;
+        hint = `${pe.hint ? `${withoutFinalStop(pe.hint)}; ` : ''}fix the statement and rerun; ${kept}`;
     }
     if (ctx.extraHint)
-        hint = `${ctx.extraHint}; ${hint}`;
+        hint = `${withoutFinalStop(ctx.extraHint)}; ${hint}`;
     const what = ctx.statement ? `statement ${ctx.statement.index + 1} (${pg_errors_short(ctx.statement.text)})` : 'migration';
     const detail = pe.detail ? ` (${pe.detail})` : '';
     const message = `${what} failed: ${pe.message ?? 'unknown error'}${detail}${code ? ` [SQLSTATE ${code}]` : ''}`;
@@ -41664,13 +41954,13 @@ function skippedControlLog(ctx, exe) {
             .join(', ')}); db-action runs the file in its own transaction`);
     }
 }
-function refusePartlyApplied(exe) {
+function refusePartlyApplied(ctx, exe) {
     const done = exe.planned.previous?.statementsDone ?? 0;
     if (done === 0)
         return;
     throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`, {
         file: exe.planned.file,
-        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+        hint: `restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table ${ctx.history.qualified}`,
     });
 }
 /** Whether a failed try is a lock timeout worth another try. */
@@ -41704,7 +41994,7 @@ async function runTransactional(ctx, exe, batchTry) {
     const started = Date.now() - (batchTry?.elapsedMs ?? 0);
     const { file } = exe.planned;
     skippedControlLog(ctx, exe);
-    refusePartlyApplied(exe);
+    refusePartlyApplied(ctx, exe);
     if (!batchTry && ctx.session.aborted)
         throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
     let tries = batchTry ? 1 : 0;
@@ -41745,7 +42035,7 @@ async function runNonTransactional(ctx, exe) {
             throw new errors_DbActionError(`${planned.file} was partly applied (${start} statement${start > 1 ? 's' : ''} done) and those statements changed since`, {
                 file: planned.file,
                 line: statements[Math.min(start, statements.length) - 1]?.startLine,
-                hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table`,
+                hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table ${ctx.history.qualified}`,
             });
         }
         ctx.logger.info(`${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`);
@@ -42241,6 +42531,8 @@ class ApplySession {
 
 
 
+
+
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 1_000_000;
@@ -42256,7 +42548,7 @@ const DEFAULTS = {
 };
 /** Errors with secrets scrubbed from message, hint and cause. */
 function scrubError(e, redact) {
-    if (isDbActionError(e)) {
+    if (errors_isDbActionError(e)) {
         if (redact(e.format()) === e.format())
             return e;
         return Object.assign(Object.create(Object.getPrototypeOf(e)), e, {
@@ -42330,6 +42622,11 @@ async function apply(options) {
     let keys;
     let locked = false;
     try {
+        if (dryRun && verify) {
+            throw new ApplyConfigurationError('dry-run and verify cannot be combined', {
+                hint: 'dry-run lists the plan without running anything; verify runs the pending migrations and rolls them back: choose one',
+            });
+        }
         const history = new history_HistoryTable(options.historyTable);
         const directory = await loadDirectory(options, cwd);
         if (directory.atlasSum && !directory.atlasSum.ok) {
@@ -42340,6 +42637,9 @@ async function apply(options) {
         }
         const format = directory.format;
         compare = (a, b) => versions_compareVersions(format, a, b);
+        // before connecting: a baseline that is not a migration's version writes nothing anywhere
+        if (options.baseline !== undefined)
+            assertBaselineVersion(directory.migrations, options.baseline, compare);
         const pathOf = displayPathFn(cwd);
         session = await ApplySession.open(options.databaseUrl, {
             applicationName: options.applicationName ?? DEFAULTS.applicationName,
@@ -42362,14 +42662,24 @@ async function apply(options) {
             if (await history.ensure(client))
                 logger.info(`created the history table ${history}`);
         }
-        rows = (await history.exists(client)) ? await history.read(client) : [];
-        plan = planApply(directory.migrations, rows, {
+        const historyExists = await history.exists(client);
+        rows = historyExists ? await history.read(client) : [];
+        plan = plan_planApply(directory.migrations, rows, {
             allowOutOfOrder: options.allowOutOfOrder,
             baseline: options.baseline,
             displayPath: pathOf,
             compare,
+            historyTable: history.qualified,
         });
         warnings = [...plan.warnings];
+        if (dryRun && !historyExists) {
+            // what the real run does first, and whether this role may do it
+            const creation = await history.creationPlan(client);
+            logger.info(`the history table ${history} does not exist yet: apply would create it${creation.schemaExists ? '' : ` (and its schema ${history.schema})`} (dry run: not created)`);
+            if (creation.problem) {
+                warnings.push(`apply would fail: ${creation.problem.message}; hint: ${creation.problem.hint ?? ''}`);
+            }
+        }
         for (const w of warnings)
             logger.warn(w);
         for (const p of plan.baseline)
@@ -42402,7 +42712,9 @@ async function apply(options) {
             logger.info(`database is up to date (${directory.migrations.length} migrations)`);
         if (dryRun) {
             for (const p of plan.baseline)
-                logger.info(`would record ${p.file} as baseline`);
+                logger.info(`would record ${p.file} as applied without running it (baseline)`);
+            if (plan.baseline.length > 0)
+                logger.info(`baseline ${options.baseline}: ${plan.baseline.length} migration(s) would be recorded without running; ${exes.length === 0 ? 'no later migration to apply' : `then the ${exes.length} later pending migration(s) would be applied in the same run`}`);
             for (const e of exes)
                 logger.info(`would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`);
             return finish();
@@ -42441,7 +42753,7 @@ async function apply(options) {
             }, 'baseline', ctx.appliedBy, false))
                 .join(';\n');
             await session.query(`BEGIN;\n${sql};\nCOMMIT`);
-            logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
+            logger.info(`baseline ${options.baseline}: recorded ${plan.baseline.length} migration(s) up to and including it as applied without running them; ${exes.length === 0 ? 'no later migration to apply' : `now applying the ${exes.length} later pending migration(s) in this run`}`);
         }
         const applied = (exe, outcome) => {
             appliedCount++;
@@ -42512,7 +42824,7 @@ async function apply(options) {
             }
             catch (e) {
                 const scrubbed = scrubError(e, redact);
-                setResult(resultOf(p, 'failed', { error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), history_historyKey(p.migration));
+                setResult(resultOf(p, 'failed', { error: errors_isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message }), history_historyKey(p.migration));
                 throw scrubbed;
             }
             const transactional = exe.transactional;
@@ -42530,7 +42842,7 @@ async function apply(options) {
                 const scrubbed = scrubError(e, redact);
                 setResult(resultOf(p, 'failed', {
                     transactional,
-                    error: isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message,
+                    error: errors_isDbActionError(scrubbed) ? scrubbed.format() : scrubbed.message,
                 }), key);
                 throw scrubbed;
             }
@@ -42630,8 +42942,27 @@ async function apply_status(options) {
                 error: row.error ?? undefined,
             });
         }
+        // What apply would say about this history: a refusal (an edited applied migration, an out-of-order
+        // version, a partly applied migration whose file is gone) stops it before anything runs.
+        let applyWouldRefuse;
+        let warnings = [];
+        try {
+            warnings = planApply(directory.migrations, rows, {
+                displayPath: pathOf,
+                compare,
+                historyTable: history.qualified,
+            }).warnings;
+        }
+        catch (e) {
+            if (!isDbActionError(e))
+                throw e;
+            applyWouldRefuse = redact(e.format());
+        }
         return {
-            ok: !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+            ok: applyWouldRefuse === undefined &&
+                !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+            applyWouldRefuse,
+            warnings: warnings.map(redact),
             migrations: entries,
             historyExists,
             appliedCount: entries.filter((e) => e.state === 'applied' || e.state === 'baseline').length,
@@ -42641,8 +42972,29 @@ async function apply_status(options) {
     }
     catch (e) {
         const error = scrubError(e, redact);
-        return { ok: false, error, migrations: [], historyExists: false, appliedCount: 0, pendingCount: 0 };
+        return {
+            ok: false,
+            error,
+            migrations: [],
+            historyExists: false,
+            appliedCount: 0,
+            pendingCount: 0,
+            warnings: [],
+        };
     }
+}
+/** What a baseline did (or would do): recorded without running, and the later migrations applied in the same run. */
+function describeBaseline(result) {
+    const recorded = result.migrations.filter((m) => m.status === 'baseline');
+    if (recorded.length === 0)
+        return undefined;
+    const later = result.migrations.filter((m) => m.status !== 'baseline');
+    const last = recorded[recorded.length - 1].version;
+    if (result.dryRun || result.verify) {
+        return `baseline: ${recorded.length} migration(s) up to and including ${last} would be recorded as applied without running them; ${later.length === 0 ? 'no later migration would run' : `the ${later.length} later one(s) would then be applied in the same run`}`;
+    }
+    const applied = later.filter((m) => m.status === 'applied').length;
+    return `baseline: ${recorded.length} migration(s) up to and including ${last} recorded as applied without running them; ${later.length === 0 ? 'no later migration to apply' : `${applied} of the ${later.length} later one(s) applied in this run`}`;
 }
 
 ;// CONCATENATED MODULE: ./action-apply/summary.js
@@ -42651,6 +43003,7 @@ async function apply_status(options) {
  * One row per migration this run planned, with its status and duration; the error (already scrubbed
  * of secrets by the core) below the table.
  */
+
 
 const ICON = {
     applied: '✅ applied',
@@ -42688,6 +43041,9 @@ function renderApplySummary(result, options = {}) {
         }
         lines.push('');
     }
+    const baseline = describeBaseline(result);
+    if (baseline)
+        lines.push(`> [!NOTE]\n> ${cell(baseline)}`, '');
     for (const w of result.warnings)
         lines.push(`> [!WARNING]\n> ${cell(w)}`, '');
     if (result.error) {
@@ -42794,7 +43150,7 @@ async function run() {
     }
     catch (e) {
         // input errors and bugs (apply() itself returns its errors)
-        const message = scrub(isDbActionError(e) ? e.format() : `internal error: ${errorMessage(e)}`);
+        const message = scrub(errors_isDbActionError(e) ? e.format() : `internal error: ${errorMessage(e)}`);
         setFailed(message);
     }
     finally {
@@ -42813,6 +43169,9 @@ async function report(result, options, scrub) {
     catch (e) {
         core_debug(`no job summary written: ${scrub(errorMessage(e))}`);
     }
+    const baseline = describeBaseline(result);
+    if (baseline)
+        info(scrub(baseline));
     if (!result.error) {
         info(result.dryRun
             ? `dry run: ${result.pendingCount} migration(s) would be applied`
@@ -42820,16 +43179,21 @@ async function report(result, options, scrub) {
         return;
     }
     const e = result.error;
-    if (isDbActionError(e) && e.file) {
-        // annotations want the repo-relative path: the core already made it relative to GITHUB_WORKSPACE
-        error(scrub(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`), {
+    const message = scrub(errors_isDbActionError(e) ? e.format() : `internal error: ${e.message}`);
+    if (errors_isDbActionError(e) && e.file) {
+        // One failure, one annotation: at the file:line (annotations want the repo-relative path, which the
+        // core already made relative to GITHUB_WORKSPACE), and the step failed without a second ::error::
+        // line of the same text (core.setFailed would add one).
+        error(message, {
             title: 'db-action apply',
             file: e.file,
             startLine: e.line,
             startColumn: e.column,
         });
+        process.exitCode = ExitCode.Failure;
+        return;
     }
-    setFailed(scrub(isDbActionError(e) ? e.format() : `internal error: ${e.message}`));
+    setFailed(message);
 }
 
 ;// CONCATENATED MODULE: ./action-apply/index.js

