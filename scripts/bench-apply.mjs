@@ -1,20 +1,22 @@
 #!/usr/bin/env node
 // Apply benchmark: ../shared/corpus/trigger-dev-prisma (820 migrations) applied to an empty database by
 //
-//   db-action  a fresh `node` process running apply() from lib/ (directory load, checksums, parse, lock, history)
+//   db-action  `db-action apply --json` (bin/db-action.js, the committed CLI bundle) in a fresh process: directory load,
+//              checksums, parse, lock, history
 //   psql       one session, one transaction per file: a single generated script with BEGIN/COMMIT around each
 //              file except the non-transactional ones and those with their own BEGIN/COMMIT, run with
 //              `psql -X -q -v ON_ERROR_STOP=1 -f`
 //   dbmate     node_modules/.bin/dbmate on a generated dbmate directory (`-- migrate:up`, `transaction:false` for the
 //              files that cannot run in a transaction or bring their own BEGIN/COMMIT), `--no-dump-schema up`
 //
-// each on a fresh database of the same local server in the same run, median of N rounds (default 3, tools
+// each on a fresh database of the same local server in the same run, median of N rounds (default 5, tools
 // interleaved), then prints the table and the ratios (targets: <= 1.15x psql, faster than dbmate) and writes it into
 // BENCHMARKS.md, section "## apply" (created if absent; other sections kept).
 //
-// Needs the compiled library: `npx tsc -p tsconfig.build.json` (or pass --build to run it first).
+// Needs the compiled library for the directory model and the dev server (`npx tsc -p tsconfig.build.json`, or pass
+// --build), and dist/cli (committed; `npm run build` refreshes it).
 //
-//   node scripts/bench-apply.mjs [--rounds 3] [--build] [--no-write] [--corpus trigger-dev-prisma]
+//   node scripts/bench-apply.mjs [--rounds 5] [--build] [--no-write] [--corpus trigger-dev-prisma]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -28,7 +30,7 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const rounds = Number(option('--rounds', '3'));
+const rounds = Number(option('--rounds', '5'));
 const corpusName = option('--corpus', 'trigger-dev-prisma');
 const corpus = join(root, '..', 'shared', 'corpus', corpusName);
 const lib = join(root, 'lib');
@@ -91,22 +93,20 @@ function dbmateDir(files, into) {
   }
 }
 
-/** The db-action run: a fresh process, like the other tools, timed from spawn to exit. */
+/**
+ * The db-action run: the CLI users run (`db-action apply`, the committed bundle dist/cli), a fresh process like the
+ * other tools, timed from spawn to exit.
+ */
 function runDbAction(url) {
-  const script = `
-    const { apply } = await import(${JSON.stringify(pathToFileURL(join(lib, 'apply', 'index.js')).href)});
-    const { silentLogger } = await import(${JSON.stringify(pathToFileURL(join(lib, 'logger.js')).href)});
-    const r = await apply({ databaseUrl: process.env.BENCH_URL, dir: ${JSON.stringify(corpus)}, logger: silentLogger, lockWaitMs: 0 });
-    if (!r.ok) { console.error(r.error?.message); process.exit(1); }
-    console.log(r.appliedCount);`;
   const t0 = performance.now();
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: root,
-    env: { ...process.env, BENCH_URL: url },
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    [join(root, 'bin', 'db-action.js'), 'apply', '--dir', corpus, '--lock-wait', '0', '--json'],
+    { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' },
+  );
   const ms = performance.now() - t0;
-  return { ms, applied: Number(out.trim()) };
+  const result = JSON.parse(out);
+  return { ms, applied: Number(result.appliedCount) };
 }
 
 function runPsql(url, scriptFile) {
