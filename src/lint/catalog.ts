@@ -238,28 +238,31 @@ export function diffCatalog(before: CatalogSnapshot, after: CatalogSnapshot): Ca
   for (const [key, b] of before.objects) {
     if (!after.objects.has(key)) dropped.push(b.object);
   }
-  return { created, dropped, changed, renamed: renamedObjects(before, after, dropped) };
+  return { created, dropped, changed, ...identityChanges(before, after) };
 }
 
 /**
- * Dropped names whose object is still there under another name (same identity): renames, SET SCHEMA, an index that
- * became a constraint's (`ADD CONSTRAINT … USING INDEX`), a table's columns and constraints moving with it.
+ * What names alone do not show. `renamed`: objects still there under another name (same identity: renames, SET
+ * SCHEMA, an index that became a constraint's with `USING INDEX`, a table's columns moving with it), also when a new
+ * object took the old name. `replaced`: a name whose object was dropped and another created under it (`DROP TABLE
+ * t; CREATE TABLE t …` in one DO block) — the old object and its data are gone.
  */
-function renamedObjects(
+function identityChanges(
   before: CatalogSnapshot,
   after: CatalogSnapshot,
-  dropped: readonly CatalogObject[],
-): CatalogRename[] {
-  if (dropped.length === 0) return [];
+): { renamed: CatalogRename[]; replaced: CatalogObject[] } {
   const byIdent = new Map<string, CatalogEntry>();
   for (const e of after.objects.values()) if (e.ident) byIdent.set(e.ident, e);
-  const out: CatalogRename[] = [];
-  for (const o of dropped) {
-    const ident = before.objects.get(objectKey(o.kind, o.name))?.ident;
-    const now = ident ? byIdent.get(ident) : undefined;
-    if (now) out.push({ from: o, to: now.object });
+  const renamed: CatalogRename[] = [];
+  const replaced: CatalogObject[] = [];
+  for (const [key, b] of before.objects) {
+    if (!b.ident) continue;
+    const now = byIdent.get(b.ident);
+    if (now && objectKey(now.object.kind, now.object.name) !== key) renamed.push({ from: b.object, to: now.object });
+    const sameName = after.objects.get(key);
+    if (!now && sameName?.ident && sameName.ident !== b.ident) replaced.push(b.object);
   }
-  return out;
+  return { renamed, replaced };
 }
 
 /**

@@ -33,11 +33,14 @@ export class ChangeTracker {
    * before the statement) resolves the name to its identity, so a base table renamed earlier in the change is still
    * the base table under its new name, and a dropped and re-created one is new.
    */
-  isPreexisting(kind: CatalogObjectKind, name: string, current?: CatalogSnapshot): boolean {
+  isPreexisting(kind: CatalogObjectKind, name: string, current?: CatalogSnapshot, next?: CatalogSnapshot): boolean {
     const keys = candidateKeys(kind, name);
-    if (current) {
+    // The name as it was before the statement, else as the statement left it (a name it gave, e.g. a DO block
+    // that rewrote a table and then renamed it: the rewritten table is reported under its new name).
+    for (const snapshot of [current, next]) {
+      if (!snapshot) continue;
       for (const k of keys) {
-        const ident = current.objects.get(k)?.ident;
+        const ident = snapshot.objects.get(k)?.ident;
         if (ident) return this.baseIdents.has(ident);
       }
     }
@@ -77,13 +80,14 @@ export class ChangeTracker {
     trace: StatementTrace,
     before?: CatalogSnapshot,
     earlierInFile?: readonly Statement[],
+    after?: CatalogSnapshot,
   ): RuleContext {
     const ctx: RuleContext = {
       file,
       statement,
       ...(earlierInFile ? { earlierInFile } : {}),
       trace,
-      isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+      isPreexisting: (kind, name) => this.isPreexisting(kind, name, before, after),
       isBaseName: (kind, name) => this.isBaseName(kind, name, before),
     };
     if (!before) return ctx;

@@ -46,8 +46,10 @@ export interface CatalogDiff {
   /** Names gone after the statement: real drops, and the old names of `renamed` objects. */
   readonly dropped: readonly CatalogObject[];
   readonly changed: readonly CatalogChange[];
-  /** Objects of `dropped` that were renamed or moved, not dropped (their new names are in `created`). */
+  /** Objects renamed or moved, not dropped (their old names are in `dropped` unless a new object took them). */
   readonly renamed?: readonly CatalogRename[];
+  /** Names whose object was dropped and another one created under the same name (not in `dropped`). */
+  readonly replaced?: readonly CatalogObject[];
 }
 
 /** What executing one statement on the dev database really did (observed before commit). */

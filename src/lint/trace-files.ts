@@ -207,6 +207,7 @@ export class ChangeTracer {
               trace,
               before,
               parsed.statements.slice(0, parsed.statements.indexOf(stmt)),
+              after,
             ),
           ),
         );

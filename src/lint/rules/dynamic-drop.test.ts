@@ -47,4 +47,21 @@ describe('dynamic-drop', () => {
       }),
     ).toEqual([]);
   });
+
+  it('a table dropped and re-created under the same name in one DO block is a drop (its rows are gone)', async () => {
+    const hits = await judge(dynamicDrop, {
+      base: 'create table t (id int); insert into t values (1)',
+      change: "do $$ begin execute 'drop table t'; execute 'create table t (id int, v text)'; end $$",
+    });
+    expect(hits.map((h) => h.evidence)).toEqual([['dropped: table public.t']]);
+  });
+
+  it('a DO block that only changes a column type (indexes rebuilt under their names) drops nothing', async () => {
+    expect(
+      await judge(dynamicDrop, {
+        base: 'create table t (id int primary key, n int); create index t_n on t (n)',
+        change: "do $$ begin execute 'alter table t alter column n type bigint'; end $$",
+      }),
+    ).toEqual([]);
+  });
 });

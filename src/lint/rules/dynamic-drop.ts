@@ -3,6 +3,8 @@ import type { Rule } from '../rule.js';
 import { collapseParts, droppedLine, listNames, objectPreexisting } from './evidence.js';
 import { DYNAMIC_KINDS, renamedInDiff } from './explained.js';
 
+const REPLACEABLE: ReadonlySet<string> = new Set(['table', 'view', 'matview', 'column']);
+
 const HOW: Readonly<Record<string, string>> = {
   DoStmt: 'a DO block',
   CallStmt: 'a procedure call',
@@ -25,7 +27,12 @@ other object that existed before the change and is gone afterwards is reported h
   check(ctx) {
     if (!DYNAMIC_KINDS.has(ctx.statement.kind)) return [];
     const renamed = renamedInDiff(ctx);
-    const gone = collapseParts(ctx.trace.diff.dropped.filter((o) => !renamed(o) && objectPreexisting(ctx, o)));
+    // Dropped and re-created under the same name in the block (the data is gone all the same). Indexes and
+    // constraints are left out: an ALTER … TYPE in the block rebuilds them under their names.
+    const replaced = (ctx.trace.diff.replaced ?? []).filter((o) => REPLACEABLE.has(o.kind));
+    const gone = collapseParts(
+      [...ctx.trace.diff.dropped, ...replaced].filter((o) => !renamed(o) && objectPreexisting(ctx, o)),
+    );
     if (gone.length === 0) return [];
     const names = gone.map((o) => `${o.kind} ${o.name}`);
     return [

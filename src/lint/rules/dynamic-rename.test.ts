@@ -30,4 +30,13 @@ describe('dynamic-rename', () => {
       }),
     ).toEqual([]);
   });
+
+  it('a rename whose old name is taken again in the same block is still a rename', async () => {
+    const hits = await judge(dynamicRename, {
+      base: 'create table users (id int, email text)',
+      change:
+        "do $$ begin execute 'alter table users rename column email to email_old'; execute 'alter table users add column email text'; end $$",
+    });
+    expect(hits.map((h) => h.evidence)).toEqual([['renamed: column public.users.email → public.users.email_old']]);
+  });
 });

@@ -42,4 +42,13 @@ describe('table-rewrite', () => {
       }),
     ).toEqual([]);
   });
+
+  it('a DO block that rewrites a table and then renames it: the rewrite is reported under the new name', async () => {
+    const hits = await judge(tableRewrite, {
+      base: 'create table users (id int, n int); insert into users values (1, 1)',
+      change:
+        "do $$ begin execute 'alter table users alter column n type bigint'; execute 'alter table users rename to people'; end $$",
+    });
+    expect(hits.map((h) => h.message)).toEqual([expect.stringContaining('Rewrites table public.people')]);
+  });
 });

@@ -87,7 +87,7 @@ async function runCase(url: string, rules: readonly Rule[], c: JudgeCase): Promi
             `statement ${statement.index} failed on the dev database: ${trace.error.message}\n${statement.text}`,
           );
         traces.push({ statement, trace });
-        const ctx = ruleContext(tracker, statement, trace, before);
+        const ctx = tracker.context('change.sql', statement, trace, before, undefined, after);
         for (const rule of rules) {
           for (const hit of rule.check(ctx))
             hits.push({ ...hit, rule: rule.id, statement: statement.index, text: statement.text });
