@@ -93,4 +93,13 @@ describe('cascade-drop', () => {
     ]);
     expect(hits[0]?.evidence).toEqual(['changed: column public.t.code: integer DEFAULT next_code() → integer']);
   });
+
+  it('ALTER COLUMN … DROP IDENTITY: its identity sequence is not a CASCADE victim', async () => {
+    expect(
+      await judge(cascadeDrop, {
+        base: 'create table t (id int generated always as identity, v text)',
+        change: 'alter table t alter column id drop identity',
+      }),
+    ).toEqual([]);
+  });
 });

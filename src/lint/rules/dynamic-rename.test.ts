@@ -39,4 +39,12 @@ describe('dynamic-rename', () => {
     });
     expect(hits.map((h) => h.evidence)).toEqual([['renamed: column public.users.email → public.users.email_old']]);
   });
+
+  it('a schema renamed in a DO block is named once, not with every table in it', async () => {
+    const hits = await judge(dynamicRename, {
+      base: 'create schema app; create table app.a (id int); create table app.b (id int)',
+      change: "do $$ begin execute 'alter schema app rename to app_old'; end $$",
+    });
+    expect(hits.map((h) => h.evidence)).toEqual([['renamed: schema app → app_old']]);
+  });
 });

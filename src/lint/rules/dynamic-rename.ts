@@ -8,8 +8,12 @@ const KINDS = new Set(['table', 'view', 'matview', 'column', 'schema']);
 /** Renames worth naming: not the columns, indexes and constraints that only moved with their renamed table. */
 function ownRenames(renamed: readonly CatalogRename[]): CatalogRename[] {
   const movedTables = new Set(renamed.filter((r) => r.from.kind !== 'column').map((r) => r.from.name));
+  const movedSchemas = new Set(renamed.filter((r) => r.from.kind === 'schema').map((r) => `${r.from.name}.`));
   return renamed.filter(
-    (r) => KINDS.has(r.from.kind) && !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)),
+    (r) =>
+      KINDS.has(r.from.kind) &&
+      !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)) &&
+      !(r.from.kind !== 'schema' && [...movedSchemas].some((s) => r.from.name.startsWith(s))),
   );
 }
 

@@ -81,6 +81,7 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
   const tables = new Set<string>();
   const columns: string[] = [];
   const constraints: string[] = [];
+  let dropsIdentity = false;
   if (a) {
     for (const o of dropped) {
       const table = o.table ?? (o.kind === 'column' ? o.name.split('.').slice(0, 2).join('.') : undefined);
@@ -89,12 +90,15 @@ export function explainedByStatement(ctx: RuleContext): (o: CatalogObject) => bo
       if (rel === a.relation.name && (!a.relation.schema || a.relation.schema === schema)) tables.add(table);
     }
     for (const cmd of a.cmds) {
+      if (cmd.subtype === 'AT_DropIdentity') dropsIdentity = true;
       if (cmd.subtype === 'AT_DropColumn' && cmd.name) columns.push(cmd.name);
       if (cmd.subtype === 'AT_DropConstraint' && cmd.name) constraints.push(cmd.name);
     }
   }
 
   const partOfAlter = (o: CatalogObject): boolean => {
+    // DROP IDENTITY drops the column's identity sequence (whatever its name).
+    if (o.kind === 'sequence' && dropsIdentity) return true;
     for (const table of tables) {
       const schema = table.split('.')[0] ?? '';
       // DROP COLUMN takes the column and the indexes/constraints that use it; DROP CONSTRAINT its index;
