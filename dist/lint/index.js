@@ -47760,27 +47760,32 @@ function diffCatalog(before, after) {
         if (!after.objects.has(key))
             dropped.push(b.object);
     }
-    return { created, dropped, changed, renamed: renamedObjects(before, after, dropped) };
+    return { created, dropped, changed, ...identityChanges(before, after) };
 }
 /**
- * Dropped names whose object is still there under another name (same identity): renames, SET SCHEMA, an index that
- * became a constraint's (`ADD CONSTRAINT … USING INDEX`), a table's columns and constraints moving with it.
+ * What names alone do not show. `renamed`: objects still there under another name (same identity: renames, SET
+ * SCHEMA, an index that became a constraint's with `USING INDEX`, a table's columns moving with it), also when a new
+ * object took the old name. `replaced`: a name whose object was dropped and another created under it (`DROP TABLE
+ * t; CREATE TABLE t …` in one DO block) — the old object and its data are gone.
  */
-function renamedObjects(before, after, dropped) {
-    if (dropped.length === 0)
-        return [];
+function identityChanges(before, after) {
     const byIdent = new Map();
     for (const e of after.objects.values())
         if (e.ident)
             byIdent.set(e.ident, e);
-    const out = [];
-    for (const o of dropped) {
-        const ident = before.objects.get(objectKey(o.kind, o.name))?.ident;
-        const now = ident ? byIdent.get(ident) : undefined;
-        if (now)
-            out.push({ from: o, to: now.object });
+    const renamed = [];
+    const replaced = [];
+    for (const [key, b] of before.objects) {
+        if (!b.ident)
+            continue;
+        const now = byIdent.get(b.ident);
+        if (now && objectKey(now.object.kind, now.object.name) !== key)
+            renamed.push({ from: b.object, to: now.object });
+        const sameName = after.objects.get(key);
+        if (!now && sameName?.ident && sameName.ident !== b.ident)
+            replaced.push(b.object);
     }
-    return out;
+    return { renamed, replaced };
 }
 /**
  * Tables and materialized views present in both snapshots (same oid) whose relfilenode changed:
@@ -49738,6 +49743,7 @@ function explainedByStatement(ctx) {
     const tables = new Set();
     const columns = [];
     const constraints = [];
+    let dropsIdentity = false;
     if (a) {
         for (const o of dropped) {
             const table = o.table ?? (o.kind === 'column' ? o.name.split('.').slice(0, 2).join('.') : undefined);
@@ -49748,6 +49754,8 @@ function explainedByStatement(ctx) {
                 tables.add(table);
         }
         for (const cmd of a.cmds) {
+            if (cmd.subtype === 'AT_DropIdentity')
+                dropsIdentity = true;
             if (cmd.subtype === 'AT_DropColumn' && cmd.name)
                 columns.push(cmd.name);
             if (cmd.subtype === 'AT_DropConstraint' && cmd.name)
@@ -49755,6 +49763,9 @@ function explainedByStatement(ctx) {
         }
     }
     const partOfAlter = (o) => {
+        // DROP IDENTITY drops the column's identity sequence (whatever its name).
+        if (o.kind === 'sequence' && dropsIdentity)
+            return true;
         for (const table of tables) {
             const schema = table.split('.')[0] ?? '';
             // DROP COLUMN takes the column and the indexes/constraints that use it; DROP CONSTRAINT its index;
@@ -50289,6 +50300,7 @@ are not reported.`,
 ;// CONCATENATED MODULE: ./src/lint/rules/dynamic-drop.js
 
 
+const REPLACEABLE = new Set(['table', 'view', 'matview', 'column']);
 const HOW = {
     DoStmt: 'a DO block',
     CallStmt: 'a procedure call',
@@ -50311,7 +50323,10 @@ other object that existed before the change and is gone afterwards is reported h
         if (!DYNAMIC_KINDS.has(ctx.statement.kind))
             return [];
         const renamed = renamedInDiff(ctx);
-        const gone = collapseParts(ctx.trace.diff.dropped.filter((o) => !renamed(o) && objectPreexisting(ctx, o)));
+        // Dropped and re-created under the same name in the block (the data is gone all the same). Indexes and
+        // constraints are left out: an ALTER … TYPE in the block rebuilds them under their names.
+        const replaced = (ctx.trace.diff.replaced ?? []).filter((o) => REPLACEABLE.has(o.kind));
+        const gone = collapseParts([...ctx.trace.diff.dropped, ...replaced].filter((o) => !renamed(o) && objectPreexisting(ctx, o)));
         if (gone.length === 0)
             return [];
         const names = gone.map((o) => `${o.kind} ${o.name}`);
@@ -50332,7 +50347,10 @@ const dynamic_rename_KINDS = new Set(['table', 'view', 'matview', 'column', 'sch
 /** Renames worth naming: not the columns, indexes and constraints that only moved with their renamed table. */
 function ownRenames(renamed) {
     const movedTables = new Set(renamed.filter((r) => r.from.kind !== 'column').map((r) => r.from.name));
-    return renamed.filter((r) => dynamic_rename_KINDS.has(r.from.kind) && !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)));
+    const movedSchemas = new Set(renamed.filter((r) => r.from.kind === 'schema').map((r) => `${r.from.name}.`));
+    return renamed.filter((r) => dynamic_rename_KINDS.has(r.from.kind) &&
+        !(r.from.kind === 'column' && r.from.table && movedTables.has(r.from.table)) &&
+        !(r.from.kind !== 'schema' && [...movedSchemas].some((s) => r.from.name.startsWith(s))));
 }
 const dynamicRename = {
     id: 'dynamic-rename',
@@ -51258,11 +51276,15 @@ class ChangeTracker {
      * before the statement) resolves the name to its identity, so a base table renamed earlier in the change is still
      * the base table under its new name, and a dropped and re-created one is new.
      */
-    isPreexisting(kind, name, current) {
+    isPreexisting(kind, name, current, next) {
         const keys = candidateKeys(kind, name);
-        if (current) {
+        // The name as it was before the statement, else as the statement left it (a name it gave, e.g. a DO block
+        // that rewrote a table and then renamed it: the rewritten table is reported under its new name).
+        for (const snapshot of [current, next]) {
+            if (!snapshot)
+                continue;
             for (const k of keys) {
-                const ident = current.objects.get(k)?.ident;
+                const ident = snapshot.objects.get(k)?.ident;
                 if (ident)
                     return this.baseIdents.has(ident);
             }
@@ -51293,13 +51315,13 @@ class ChangeTracker {
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
-    context(file, statement, trace, before, earlierInFile) {
+    context(file, statement, trace, before, earlierInFile, after) {
         const ctx = {
             file,
             statement,
             ...(earlierInFile ? { earlierInFile } : {}),
             trace,
-            isPreexisting: (kind, name) => this.isPreexisting(kind, name, before),
+            isPreexisting: (kind, name) => this.isPreexisting(kind, name, before, after),
             isBaseName: (kind, name) => this.isBaseName(kind, name, before),
         };
         if (!before)
@@ -51720,7 +51742,7 @@ class ChangeTracer {
                     }
                     return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
                 }
-                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements.slice(0, parsed.statements.indexOf(stmt)))));
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements.slice(0, parsed.statements.indexOf(stmt)), after)));
                 this.tracker.record(trace.diff);
             }
             if (open) {
