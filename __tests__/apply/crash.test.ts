@@ -48,6 +48,18 @@ async function waitForSleep(timeoutMs = 20_000): Promise<number> {
 
 const SLEEP = 'pg_sleep(30)';
 
+/** A logger that cancels the run (its controller) 100 ms after apply says it is retrying after a lock timeout. */
+function abortOnRetry(): { controller: AbortController; logger: MemoryLogger } {
+  const controller = new AbortController();
+  const logger = new MemoryLogger();
+  const warn = logger.warn.bind(logger);
+  logger.warn = (m: string) => {
+    warn(m);
+    if (/retrying in/.test(m)) setTimeout(() => controller.abort(), 100);
+  };
+  return { controller, logger };
+}
+
 describe('backend terminated mid-migration', () => {
   it('transactional file: rolled back, nothing recorded, lock gone, a rerun applies it cleanly', async () => {
     bed.dir.write({
@@ -297,13 +309,7 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE a IN ACCESS SHARE MODE');
-      const controller = new AbortController();
-      const logger = new MemoryLogger();
-      const warn = logger.warn.bind(logger);
-      logger.warn = (m: string) => {
-        warn(m);
-        if (/retrying in/.test(m)) setTimeout(() => controller.abort(), 100);
-      };
+      const { controller, logger } = abortOnRetry();
       const t0 = Date.now();
       const r = await apply({
         ...base(),
@@ -348,13 +354,7 @@ describe('cancellation (AbortSignal, wired to SIGINT/SIGTERM by the adapters)', 
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE a IN ACCESS SHARE MODE');
-      const controller = new AbortController();
-      const logger = new MemoryLogger();
-      const warn = logger.warn.bind(logger);
-      logger.warn = (m: string) => {
-        warn(m);
-        if (/retrying in/.test(m)) setTimeout(() => controller.abort(), 100);
-      };
+      const { controller, logger } = abortOnRetry();
       r = await apply({
         ...base(),
         logger,
