@@ -18,10 +18,10 @@ import { acquireLock, lockKeys, releaseLock } from './lock.js';
 import { ApplyConfigurationError } from './config-error.js';
 import { assertBaselineVersion, currentVersion, planApply, type Plan, type PlannedMigration } from './plan.js';
 import { scrubbedCause } from './pg-errors.js';
+import { isTransactionalFile } from '../sql/transaction.js';
 import {
   batchable,
   ensureParsed,
-  isTransactionalFile,
   runBatch,
   runNonTransactional,
   runTransactional,

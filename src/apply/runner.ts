@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 
 import { DbActionError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isTransactionalFile } from '../sql/transaction.js';
 import type { ParsedMigration, Statement } from '../sql/types.js';
 import { abortError, sleep } from './abort.js';
 import { historyKey, type HistoryEntry, type HistoryTable } from './history.js';
@@ -54,12 +55,6 @@ export interface RunOutcome {
   readonly durationMs: number;
   readonly retries: number;
   readonly resumedFrom?: number;
-}
-
-/** Whether a file runs in one transaction: not when its format or directive says so, or a statement cannot. */
-export function isTransactionalFile(transaction: 'auto' | 'none', parsed: ParsedMigration | undefined): boolean {
-  if (transaction === 'none' || parsed?.txMode === 'none') return false;
-  return parsed === undefined || parsed.statements.every((s) => s.transactional);
 }
 
 /** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */

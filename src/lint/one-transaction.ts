@@ -1,15 +1,7 @@
 /**
- * `db-action apply` runs a transactional file as ONE transaction, and lint traces it the same way (trace-files.ts).
- * Some statements fail only there; this says which files run that way and what to do about those failures.
+ * `db-action apply` runs a transactional file as ONE transaction (sql/transaction.ts isTransactionalFile), and lint
+ * traces it the same way (trace-files.ts). Some statements fail only there; this says what to do about them.
  */
-import type { MigrationFile } from '../migrations/types.js';
-import type { ParsedMigration } from '../sql/types.js';
-
-/** Whether apply runs the file as one transaction (the apply runner's rule). */
-export function runsAsOneTransaction(file: MigrationFile, parsed: ParsedMigration): boolean {
-  if (file.transaction === 'none' || parsed.txMode === 'none') return false;
-  return parsed.statements.every((s) => s.transactional);
-}
 
 /**
  * SQLSTATEs that mean "fine on its own, not inside the migration's transaction": unsafe use of an enum value added in

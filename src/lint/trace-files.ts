@@ -10,7 +10,8 @@ import type { CatalogSnapshot, Queryable } from './catalog.js';
 import { ChangeTracker } from './context.js';
 import { engineFinding, findingsFromHits, type SeverityConfig } from './findings.js';
 import { pgMessage, round, sqlPreview } from './format.js';
-import { ONE_TRANSACTION_CODES, oneTransactionHint, runsAsOneTransaction } from './one-transaction.js';
+import { isTransactionalFile } from '../sql/transaction.js';
+import { ONE_TRANSACTION_CODES, oneTransactionHint } from './one-transaction.js';
 import { parseMigrationFile } from './parse.js';
 import type { Rule, RuleContext } from './rule.js';
 import { traceStatement, type FileTransaction } from './trace.js';
@@ -121,7 +122,9 @@ export class ChangeTracer {
     // (an enum value used in the transaction that adds it, a DO block that COMMITs, deferred constraints) are seen,
     // and what a statement leaves for the next (a temporary table ON COMMIT DROP) is there. Other files run statement
     // by statement, each committing, as apply runs them.
-    const fileTx: FileTransaction | undefined = runsAsOneTransaction(file, parsed) ? { held: new Set() } : undefined;
+    const fileTx: FileTransaction | undefined = isTransactionalFile(file.transaction, parsed)
+      ? { held: new Set() }
+      : undefined;
     const atFileStart = this.snapshot;
     const fail = (line: number, endLine: number, message: string, code: string | undefined, note: string) => {
       const f = this.applyError(
@@ -199,18 +202,7 @@ export class ChangeTracer {
             `traced up to the failing statement at line ${stmt.startLine}`,
           );
         }
-        findings.push(
-          ...this.runRules(
-            this.tracker.context(
-              path,
-              stmt,
-              trace,
-              before,
-              parsed.statements.slice(0, parsed.statements.indexOf(stmt)),
-              after,
-            ),
-          ),
-        );
+        findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements, after)));
         this.tracker.record(trace.diff);
       }
       if (open) {

@@ -4,6 +4,7 @@
  * inside a transaction block"), and __tests__/sql/transaction.test.ts re-checks them on a real server.
  */
 import { nodeBody, nodeKind } from './targets.js';
+import type { ParsedMigration } from './types.js';
 
 type Node = Record<string, unknown>;
 
@@ -115,4 +116,17 @@ export function isTransactionControl(ast: Node): boolean {
     k === 'TRANS_STMT_ROLLBACK' ||
     k === 'TRANS_STMT_PREPARE'
   );
+}
+
+/**
+ * Whether a migration file runs in ONE transaction (db-action apply, and lint tracing it the same way): not when its
+ * format or a directive says so (`transaction` none, tx-mode none), nor when a statement cannot run in one; a file not
+ * parsed yet counts as transactional.
+ */
+export function isTransactionalFile(
+  transaction: 'auto' | 'none',
+  parsed: Pick<ParsedMigration, 'txMode' | 'statements'> | undefined,
+): boolean {
+  if (transaction === 'none' || parsed?.txMode === 'none') return false;
+  return parsed === undefined || parsed.statements.every((s) => s.transactional);
 }
