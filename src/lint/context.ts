@@ -7,6 +7,20 @@ import type { Statement } from '../sql/types.js';
 import { candidateKeys, objectKey, type CatalogEntry, type CatalogSnapshot } from './catalog.js';
 import type { CatalogDiff, CatalogObjectKind, RuleContext, StatementTrace } from './rule.js';
 
+const RELATION_KINDS = ['table', 'view', 'matview', 'index', 'sequence'] as const;
+
+/** The first of `keys` that `snapshot` holds with an identity, and that identity. */
+function identOf(
+  snapshot: CatalogSnapshot | undefined,
+  keys: readonly string[],
+): { key: string; ident: string } | undefined {
+  for (const key of keys) {
+    const ident = snapshot?.objects.get(key)?.ident;
+    if (ident) return { key, ident };
+  }
+  return undefined;
+}
+
 export class ChangeTracker {
   private readonly created = new Set<string>();
   private readonly baseline: CatalogSnapshot;
@@ -37,13 +51,8 @@ export class ChangeTracker {
     const keys = candidateKeys(kind, name);
     // The name as it was before the statement, else as the statement left it (a name it gave, e.g. a DO block
     // that rewrote a table and then renamed it: the rewritten table is reported under its new name).
-    for (const snapshot of [current, next]) {
-      if (!snapshot) continue;
-      for (const k of keys) {
-        const ident = snapshot.objects.get(k)?.ident;
-        if (ident) return this.baseIdents.has(ident);
-      }
-    }
+    const found = identOf(current, keys) ?? identOf(next, keys);
+    if (found) return this.baseIdents.has(found.ident);
     return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
   }
 
@@ -53,21 +62,18 @@ export class ChangeTracker {
    * temporary name).
    */
   isBaseName(kind: CatalogObjectKind, name: string, current?: CatalogSnapshot): boolean {
-    const keys = candidateKeys(kind, name);
-    if (current) {
-      for (const k of keys) {
-        const ident = current.objects.get(k)?.ident;
-        if (ident) return this.baseline.objects.get(k)?.ident === ident;
-      }
-    }
+    const found = identOf(current, candidateKeys(kind, name));
+    if (found) return this.baseline.objects.get(found.key)?.ident === found.ident;
     return this.isPreexisting(kind, name, current);
   }
 
-  /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
-  isPreexistingRelation(name: string, current?: CatalogSnapshot): boolean {
-    return (['table', 'view', 'matview', 'index', 'sequence'] as const).some(
-      (kind) => (current?.objects.has(objectKey(kind, name)) ?? false) && this.isPreexisting(kind, name, current),
+  /** Whether a relation (table, view, index, sequence) of this qualified name in `current` existed on the base. */
+  isPreexistingRelation(name: string, current: CatalogSnapshot): boolean {
+    const found = identOf(
+      current,
+      RELATION_KINDS.map((kind) => objectKey(kind, name)),
     );
+    return found !== undefined && this.baseIdents.has(found.ident);
   }
 
   /**
@@ -79,13 +85,13 @@ export class ChangeTracker {
     statement: Statement,
     trace: StatementTrace,
     before?: CatalogSnapshot,
-    earlierInFile?: readonly Statement[],
+    fileStatements?: readonly Statement[],
     after?: CatalogSnapshot,
   ): RuleContext {
     const ctx: RuleContext = {
       file,
       statement,
-      ...(earlierInFile ? { earlierInFile } : {}),
+      ...(fileStatements ? { fileStatements } : {}),
       trace,
       isPreexisting: (kind, name) => this.isPreexisting(kind, name, before, after),
       isBaseName: (kind, name) => this.isBaseName(kind, name, before),

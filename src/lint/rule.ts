@@ -88,8 +88,11 @@ export interface RuleContext {
    * false for a name given during the change, even to a base object. Rules assume isPreexisting when absent.
    */
   isBaseName?(kind: CatalogObjectKind, name: string): boolean;
-  /** Optional: the statements of the same file before this one (what the session was set up with: SET …). */
-  readonly earlierInFile?: readonly Statement[];
+  /**
+   * Optional: every statement of the same file, in order (`statement.index` is this one's place); those before it
+   * set up the session it runs in (SET …).
+   */
+  readonly fileStatements?: readonly Statement[];
   /**
    * Optional: the objects on a qualified table (columns, indexes, constraints, triggers) as they were just
    * BEFORE this statement, with their catalog definitions (e.g. constraint `CHECK ((c IS NOT NULL))`).

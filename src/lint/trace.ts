@@ -67,21 +67,22 @@ function failed(before: CatalogSnapshot, transactional: boolean, durationMs: num
   };
 }
 
+/** A pg_locks row (oid, mode) as one key. */
+function lockPair(row: unknown): string {
+  const r = row as { oid: unknown; mode: unknown };
+  return `${String(r.oid)}\u0000${String(r.mode)}`;
+}
+
 /**
- * Locks on relations that existed before the statement. `held`: (oid, mode) pairs the file's transaction held before
- * this statement (they are not this statement's); the pairs seen now are added to it.
+ * Locks on relations that existed before the statement. `heldBefore`: (oid, mode) pairs the file's transaction
+ * already held before this statement (they are not this statement's).
  */
-function locksOn(before: CatalogSnapshot, rows: readonly unknown[], held?: Set<string>): ObservedLock[] {
+function locksOn(before: CatalogSnapshot, rows: readonly unknown[], heldBefore?: ReadonlySet<string>): ObservedLock[] {
   const seen = new Set<string>();
   const locks: ObservedLock[] = [];
-  const heldBefore = held ? new Set(held) : undefined;
   for (const row of rows) {
+    if (heldBefore?.has(lockPair(row))) continue;
     const r = row as { oid: unknown; mode: unknown };
-    const pair = `${String(r.oid)}\u0000${String(r.mode)}`;
-    if (held) {
-      held.add(pair);
-      if (heldBefore?.has(pair)) continue;
-    }
     const rel = before.relations.get(String(r.oid));
     if (!rel) continue; // created by this statement, a system catalog, or a temp relation
     const mode = String(r.mode);
@@ -224,12 +225,14 @@ async function traceInFileTransaction(
   const results = (await client.query(`${LOCKS_SQL};\n${INCREMENTAL_CATALOG_SQL}`)) as Result[];
   if (restore) await client.query(restore);
   const after = snapshotFromRows((results[1]?.rows ?? []) as CatalogRow[], before);
+  const lockRows = results[0]?.rows ?? [];
   const heldBefore = new Set(tx.held);
-  const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
+  for (const row of lockRows) tx.held.add(lockPair(row));
+  const locks = locksOn(before, lockRows, heldBefore);
   return {
     trace: {
       locks,
-      heldLocks: heldOnTargets(stmt, before, results[0]?.rows ?? [], heldBefore, locks),
+      heldLocks: heldOnTargets(stmt, before, lockRows, heldBefore, locks),
       rewritten: rewrittenRelations(before, after),
       diff: diffCatalog(before, after),
       durationMs,
@@ -257,8 +260,8 @@ function heldOnTargets(
   // Per relation the strongest mode held from before, if it is stronger than what the statement took itself.
   const strongest = new Map<string, string>();
   for (const row of rows) {
+    if (!heldBefore.has(lockPair(row))) continue;
     const r = row as { oid: unknown; mode: unknown };
-    if (!heldBefore.has(`${String(r.oid)}\u0000${String(r.mode)}`)) continue;
     const rel = before.relations.get(String(r.oid));
     if (!rel || !targets.has(rel.name)) continue;
     const had = strongest.get(rel.name);

@@ -1,6 +1,6 @@
 /** backward-incompatible: existing tables, views or columns renamed (or moved) by dynamic SQL. */
 import type { CatalogRename, Rule } from '../rule.js';
-import { listNames } from './evidence.js';
+import { isBaseName, listNames } from './evidence.js';
 import { DYNAMIC_KINDS } from './explained.js';
 
 const KINDS = new Set(['table', 'view', 'matview', 'column', 'schema']);
@@ -32,9 +32,7 @@ reported here. Objects created earlier in the same change are not reported.
 switch readers, drop the old name later; or a view with the old name during the transition).`,
   check(ctx) {
     if (!DYNAMIC_KINDS.has(ctx.statement.kind)) return [];
-    const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) =>
-      (ctx.isBaseName ?? ctx.isPreexisting)(r.from.kind, r.from.name),
-    );
+    const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => isBaseName(ctx, r.from.kind, r.from.name));
     if (renames.length === 0) return [];
     return [
       {

@@ -30,15 +30,26 @@ export function qualified(ctx: RuleContext, ref: RelRef): string {
 }
 
 /**
- * Whether the relation as written existed before the change (not created earlier in the same change).
- * An unqualified name is tried as written (the engine resolves it against `public`), then as the tracer saw
- * it, which covers migrations that run with another search_path.
+ * `check` on the name of the relation written as `ref` (with `.column` appended when given): as written (the engine
+ * resolves an unqualified name against `public`), then, unqualified, as the tracer saw it, which covers migrations
+ * that run with another search_path.
  */
-export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
-  if (ctx.isPreexisting(kind, relKey(ref))) return true;
+function resolvesTo(ctx: RuleContext, ref: RelRef, check: (name: string) => boolean, column?: string): boolean {
+  const named = (relation: string): string => (column === undefined ? relation : `${relation}.${column}`);
+  if (check(named(relKey(ref)))) return true;
   if (ref.schema) return false;
   const seen = traced(ctx, ref);
-  return seen !== undefined && ctx.isPreexisting(kind, seen);
+  return seen !== undefined && check(named(seen));
+}
+
+/** RuleContext.isBaseName, or isPreexisting where the context has no name history. */
+export function isBaseName(ctx: RuleContext, kind: CatalogObjectKind, name: string): boolean {
+  return ctx.isBaseName ? ctx.isBaseName(kind, name) : ctx.isPreexisting(kind, name);
+}
+
+/** Whether the relation as written existed before the change (not created earlier in the same change). */
+export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
+  return resolvesTo(ctx, ref, (name) => ctx.isPreexisting(kind, name));
 }
 
 /**
@@ -46,28 +57,17 @@ export function preexisting(ctx: RuleContext, kind: CatalogObjectKind, ref: RelR
  * rename rules ask, since only code using a base name can break.
  */
 export function baseNamed(ctx: RuleContext, kind: CatalogObjectKind, ref: RelRef): boolean {
-  const check = (name: string) => (ctx.isBaseName ?? ctx.isPreexisting)(kind, name);
-  if (check(relKey(ref))) return true;
-  if (ref.schema) return false;
-  const seen = traced(ctx, ref);
-  return seen !== undefined && check(seen);
+  return resolvesTo(ctx, ref, (name) => isBaseName(ctx, kind, name));
 }
 
 /** baseNamed for column `column` of the relation written as `ref`. */
 export function baseNamedColumn(ctx: RuleContext, ref: RelRef, column: string): boolean {
-  const check = (name: string) => (ctx.isBaseName ?? ctx.isPreexisting)('column', name);
-  if (check(`${relKey(ref)}.${column}`)) return true;
-  if (ref.schema) return false;
-  const seen = traced(ctx, ref);
-  return seen !== undefined && check(`${seen}.${column}`);
+  return resolvesTo(ctx, ref, (name) => isBaseName(ctx, 'column', name), column);
 }
 
 /** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
 export function preexistingColumn(ctx: RuleContext, ref: RelRef, column: string): boolean {
-  if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`)) return true;
-  if (ref.schema) return false;
-  const seen = traced(ctx, ref);
-  return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
+  return resolvesTo(ctx, ref, (name) => ctx.isPreexisting('column', name), column);
 }
 
 /**

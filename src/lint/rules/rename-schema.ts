@@ -1,6 +1,7 @@
 /** backward-incompatible: ALTER SCHEMA … RENAME TO of a schema that existed before the change. */
 import type { Rule } from '../rule.js';
 import { nodeOf, str } from './ast.js';
+import { isBaseName } from './evidence.js';
 
 export const renameSchema: Rule = {
   id: 'rename-schema',
@@ -17,7 +18,7 @@ and drop the old schema when nothing uses it. Schemas created earlier in the sam
     if (!r || str(r.renameType) !== 'OBJECT_SCHEMA') return [];
     const from = str(r.subname);
     const to = str(r.newname);
-    if (!from || !to || !(ctx.isBaseName ?? ctx.isPreexisting)('schema', from)) return [];
+    if (!from || !to || !isBaseName(ctx, 'schema', from)) return [];
     return [
       {
         message: `Renames schema ${from} to ${to}; queries, functions and search_path settings naming ${from} break.`,

@@ -46,7 +46,8 @@ one transaction), so the change is done in place everywhere, then silence this r
   check(ctx) {
     const a = alterTable(ctx.statement.ast);
     if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType')) return [];
-    if (setsUtc(ctx.earlierInFile ?? [])) return []; // the migration itself makes it in place everywhere
+    // the migration itself makes it in place everywhere
+    if (setsUtc((ctx.fileStatements ?? []).slice(0, ctx.statement.index))) return [];
     const hits: RuleHit[] = [];
     for (const change of ctx.trace.diff.changed) {
       const table = change.object.table;
