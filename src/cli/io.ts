@@ -20,7 +20,19 @@ export const processIo: CliIo = {
   isTTY: Boolean(process.stdout.isTTY),
 };
 
-/** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
+/** The error for a report that cannot be written to `output`, with what to do for the common causes. */
+function outputError(output: string, code: string | undefined, cause?: unknown): DbActionError {
+  return new DbActionError(`cannot write the report to ${output}: ${code ?? (cause as Error)?.message}`, {
+    hint:
+      code === 'ENOENT'
+        ? 'create the folder first, or give --output a path in an existing folder'
+        : code === 'EISDIR'
+          ? '--output names a folder: give a file path, e.g. report.json'
+          : 'check that the path is writable',
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 /**
  * Fails early (before any work) when `output` cannot be written: its folder is missing or it names a folder.
  * The same errors as emit's.
@@ -34,18 +46,11 @@ export function checkOutputPath(io: CliIo, output: string | undefined): void {
   } catch {
     folder = undefined;
   }
-  if (!folder?.isDirectory()) {
-    throw new DbActionError(`cannot write the report to ${output}: ENOENT`, {
-      hint: 'create the folder first, or give --output a path in an existing folder',
-    });
-  }
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new DbActionError(`cannot write the report to ${output}: EISDIR`, {
-      hint: '--output names a folder: give a file path, e.g. report.json',
-    });
-  }
+  if (!folder?.isDirectory()) throw outputError(output, 'ENOENT');
+  if (existsSync(path) && statSync(path).isDirectory()) throw outputError(output, 'EISDIR');
 }
 
+/** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
 export function emit(io: CliIo, text: string, output: string | undefined): void {
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (!output) {
@@ -55,15 +60,6 @@ export function emit(io: CliIo, text: string, output: string | undefined): void 
   try {
     writeFileSync(resolve(io.cwd, output), body);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DbActionError(`cannot write the report to ${output}: ${code ?? (e as Error).message}`, {
-      hint:
-        code === 'ENOENT'
-          ? 'create the folder first, or give --output a path in an existing folder'
-          : code === 'EISDIR'
-            ? '--output names a folder: give a file path, e.g. report.json'
-            : 'check that the path is writable',
-      cause: e,
-    });
+    throw outputError(output, (e as NodeJS.ErrnoException).code, e);
   }
 }

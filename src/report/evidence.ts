@@ -24,6 +24,14 @@ export function evidenceFor(finding: Finding, file: FileReport | undefined): str
   return s ? statementEvidence(s) : [];
 }
 
+/**
+ * A file of the group that was never traced (an earlier migration failed, see lint's `not traced:` notes) and has no
+ * finding of its own: not a pass, whatever the reporter shows for one.
+ */
+export function untracedGroup(g: { readonly report?: FileReport; readonly findings: readonly Finding[] }): boolean {
+  return g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+}
+
 /** Findings grouped by file, in report order (files of the report first, then any other file named by a finding). */
 export function groupByFile(
   findings: readonly Finding[],

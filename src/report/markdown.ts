@@ -13,7 +13,7 @@ import {
   plural,
   strongestLock,
 } from './counts.js';
-import { evidenceFor, groupByFile } from './evidence.js';
+import { evidenceFor, groupByFile, untracedGroup } from './evidence.js';
 
 /** GitHub rejects issue comments longer than this many characters. */
 export const COMMENT_LIMIT = 65536;
@@ -120,8 +120,7 @@ export function formatMarkdown(report: LintReport, options: MarkdownOptions = {}
       const statements = g.report ? String(g.report.statements.length) : '–';
       const lock = g.report ? strongestLock(g.report.statements.flatMap((s) => s.locks)) : undefined;
       const time = g.report ? formatDuration(g.report.durationMs) : '–';
-      const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
-      const icon = untraced
+      const icon = untracedGroup(g)
         ? '⏭️'
         : g.findings.length === 0
           ? '✅'

@@ -5,7 +5,7 @@
  */
 import type { LintReport, Severity } from '../lint/types.js';
 import { countFindings, failingSummary, formatDuration, isFailing, plural } from './counts.js';
-import { evidenceFor, groupByFile } from './evidence.js';
+import { evidenceFor, groupByFile, untracedGroup } from './evidence.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -40,7 +40,7 @@ export function formatText(report: LintReport, options: TextOptions): string {
     const meta: string[] = [];
     if (g.report) meta.push(plural(g.report.statements.length, 'statement'), formatDuration(g.report.durationMs));
     // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
-    const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+    const untraced = untracedGroup(g);
     // ✗ the file has findings that fail the check, ! findings that do not, ✓ none (readable without colours too).
     const fails = g.findings.some((f) => isFailing(f, report.failOn));
     const mark = untraced
