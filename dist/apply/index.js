@@ -40547,6 +40547,16 @@ function isTransactionControl(ast) {
         k === 'TRANS_STMT_ROLLBACK' ||
         k === 'TRANS_STMT_PREPARE');
 }
+/**
+ * Whether a migration file runs in ONE transaction (db-action apply, and lint tracing it the same way): not when its
+ * format or a directive says so (`transaction` none, tx-mode none), nor when a statement cannot run in one; a file not
+ * parsed yet counts as transactional.
+ */
+function isTransactionalFile(transaction, parsed) {
+    if (transaction === 'none' || parsed?.txMode === 'none')
+        return false;
+    return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
 
 ;// CONCATENATED MODULE: ./src/sql/parse.js
 /**
@@ -41723,12 +41733,7 @@ function invalidIndexHint(indexes) {
 
 
 
-/** Whether a file runs in one transaction: not when its format or directive says so, or a statement cannot. */
-function isTransactionalFile(transaction, parsed) {
-    if (transaction === 'none' || parsed?.txMode === 'none')
-        return false;
-    return parsed === undefined || parsed.statements.every((s) => s.transactional);
-}
+
 /** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */
 async function ensureParsed(exe) {
     if (!exe.needsParse || exe.parsed !== undefined)
@@ -42514,6 +42519,7 @@ class ApplySession {
  * `status()` lists applied/pending/failed/edited migrations. Neither throws for user-fixable problems:
  * they come back in `error` next to the per-migration results.
  */
+
 
 
 

@@ -9680,6 +9680,16 @@ function isTransactionControl(ast) {
         k === 'TRANS_STMT_ROLLBACK' ||
         k === 'TRANS_STMT_PREPARE');
 }
+/**
+ * Whether a migration file runs in ONE transaction (db-action apply, and lint tracing it the same way): not when its
+ * format or a directive says so (`transaction` none, tx-mode none), nor when a statement cannot run in one; a file not
+ * parsed yet counts as transactional.
+ */
+function isTransactionalFile(transaction, parsed) {
+    if (transaction === 'none' || parsed?.txMode === 'none')
+        return false;
+    return parsed === undefined || parsed.statements.every((s) => s.transactional);
+}
 
 ;// CONCATENATED MODULE: ./src/sql/parse.js
 /**
@@ -10885,12 +10895,7 @@ function invalidIndexHint(indexes) {
 
 
 
-/** Whether a file runs in one transaction: not when its format or directive says so, or a statement cannot. */
-function isTransactionalFile(transaction, parsed) {
-    if (transaction === 'none' || parsed?.txMode === 'none')
-        return false;
-    return parsed === undefined || parsed.statements.every((s) => s.transactional);
-}
+
 /** Parses a file that needs it before it runs, settling whether it is transactional. Throws DbActionError on a syntax error. */
 async function ensureParsed(exe) {
     if (!exe.needsParse || exe.parsed !== undefined)
@@ -11676,6 +11681,7 @@ class ApplySession {
  * `status()` lists applied/pending/failed/edited migrations. Neither throws for user-fixable problems:
  * they come back in `error` next to the per-migration results.
  */
+
 
 
 
@@ -14485,49 +14491,41 @@ function qualified(ctx, ref) {
     return traced(ctx, ref) ?? `public.${ref.name}`;
 }
 /**
- * Whether the relation as written existed before the change (not created earlier in the same change).
- * An unqualified name is tried as written (the engine resolves it against `public`), then as the tracer saw
- * it, which covers migrations that run with another search_path.
+ * `check` on the name of the relation written as `ref` (with `.column` appended when given): as written (the engine
+ * resolves an unqualified name against `public`), then, unqualified, as the tracer saw it, which covers migrations
+ * that run with another search_path.
  */
-function preexisting(ctx, kind, ref) {
-    if (ctx.isPreexisting(kind, relKey(ref)))
+function resolvesTo(ctx, ref, check, column) {
+    const named = (relation) => (column === undefined ? relation : `${relation}.${column}`);
+    if (check(named(relKey(ref))))
         return true;
     if (ref.schema)
         return false;
     const seen = traced(ctx, ref);
-    return seen !== undefined && ctx.isPreexisting(kind, seen);
+    return seen !== undefined && check(named(seen));
+}
+/** RuleContext.isBaseName, or isPreexisting where the context has no name history. */
+function isBaseName(ctx, kind, name) {
+    return ctx.isBaseName ? ctx.isBaseName(kind, name) : ctx.isPreexisting(kind, name);
+}
+/** Whether the relation as written existed before the change (not created earlier in the same change). */
+function preexisting(ctx, kind, ref) {
+    return resolvesTo(ctx, ref, (name) => ctx.isPreexisting(kind, name));
 }
 /**
  * Whether the relation written as `ref` has had this name since the base (see RuleContext.isBaseName): what the
  * rename rules ask, since only code using a base name can break.
  */
 function baseNamed(ctx, kind, ref) {
-    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)(kind, name);
-    if (check(relKey(ref)))
-        return true;
-    if (ref.schema)
-        return false;
-    const seen = traced(ctx, ref);
-    return seen !== undefined && check(seen);
+    return resolvesTo(ctx, ref, (name) => isBaseName(ctx, kind, name));
 }
 /** baseNamed for column `column` of the relation written as `ref`. */
 function baseNamedColumn(ctx, ref, column) {
-    const check = (name) => (ctx.isBaseName ?? ctx.isPreexisting)('column', name);
-    if (check(`${relKey(ref)}.${column}`))
-        return true;
-    if (ref.schema)
-        return false;
-    const seen = traced(ctx, ref);
-    return seen !== undefined && check(`${seen}.${column}`);
+    return resolvesTo(ctx, ref, (name) => isBaseName(ctx, 'column', name), column);
 }
 /** Whether column `column` of the relation written as `ref` existed before the change (same resolution as `preexisting`). */
 function preexistingColumn(ctx, ref, column) {
-    if (ctx.isPreexisting('column', `${relKey(ref)}.${column}`))
-        return true;
-    if (ref.schema)
-        return false;
-    const seen = traced(ctx, ref);
-    return seen !== undefined && ctx.isPreexisting('column', `${seen}.${column}`);
+    return resolvesTo(ctx, ref, (name) => ctx.isPreexisting('column', name), column);
 }
 /**
  * `AccessExclusiveLock on public.users`: the strongest lock held on the relation (on every locked relation
@@ -15465,7 +15463,7 @@ switch readers, drop the old name later; or a view with the old name during the 
     check(ctx) {
         if (!DYNAMIC_KINDS.has(ctx.statement.kind))
             return [];
-        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => (ctx.isBaseName ?? ctx.isPreexisting)(r.from.kind, r.from.name));
+        const renames = ownRenames(ctx.trace.diff.renamed ?? []).filter((r) => isBaseName(ctx, r.from.kind, r.from.name));
         if (renames.length === 0)
             return [];
         return [
@@ -15702,6 +15700,7 @@ columns of tables created in it) are not reported.`,
 
 ;// CONCATENATED MODULE: ./src/lint/rules/rename-schema.js
 
+
 const renameSchema = {
     id: 'rename-schema',
     category: 'backward-incompatible',
@@ -15718,7 +15717,7 @@ and drop the old schema when nothing uses it. Schemas created earlier in the sam
             return [];
         const from = str(r.subname);
         const to = str(r.newname);
-        if (!from || !to || !(ctx.isBaseName ?? ctx.isPreexisting)('schema', from))
+        if (!from || !to || !isBaseName(ctx, 'schema', from))
             return [];
         return [
             {
@@ -16142,8 +16141,9 @@ one transaction), so the change is done in place everywhere, then silence this r
         const a = alterTable(ctx.statement.ast);
         if (!a?.cmds.some((c) => c.subtype === 'AT_AlterColumnType'))
             return [];
-        if (setsUtc(ctx.earlierInFile ?? []))
-            return []; // the migration itself makes it in place everywhere
+        // the migration itself makes it in place everywhere
+        if (setsUtc((ctx.fileStatements ?? []).slice(0, ctx.statement.index)))
+            return [];
         const hits = [];
         for (const change of ctx.trace.diff.changed) {
             const table = change.object.table;
@@ -16347,6 +16347,16 @@ function ruleById(id) {
 
 ;// CONCATENATED MODULE: ./src/lint/context.js
 
+const RELATION_KINDS = ['table', 'view', 'matview', 'index', 'sequence'];
+/** The first of `keys` that `snapshot` holds with an identity, and that identity. */
+function identOf(snapshot, keys) {
+    for (const key of keys) {
+        const ident = snapshot?.objects.get(key)?.ident;
+        if (ident)
+            return { key, ident };
+    }
+    return undefined;
+}
 class ChangeTracker {
     created = new Set();
     baseline;
@@ -16377,15 +16387,9 @@ class ChangeTracker {
         const keys = candidateKeys(kind, name);
         // The name as it was before the statement, else as the statement left it (a name it gave, e.g. a DO block
         // that rewrote a table and then renamed it: the rewritten table is reported under its new name).
-        for (const snapshot of [current, next]) {
-            if (!snapshot)
-                continue;
-            for (const k of keys) {
-                const ident = snapshot.objects.get(k)?.ident;
-                if (ident)
-                    return this.baseIdents.has(ident);
-            }
-        }
+        const found = identOf(current, keys) ?? identOf(next, keys);
+        if (found)
+            return this.baseIdents.has(found.ident);
         return keys.some((k) => this.baseline.objects.has(k) && !this.created.has(k));
     }
     /**
@@ -16394,29 +16398,25 @@ class ChangeTracker {
      * temporary name).
      */
     isBaseName(kind, name, current) {
-        const keys = candidateKeys(kind, name);
-        if (current) {
-            for (const k of keys) {
-                const ident = current.objects.get(k)?.ident;
-                if (ident)
-                    return this.baseline.objects.get(k)?.ident === ident;
-            }
-        }
+        const found = identOf(current, candidateKeys(kind, name));
+        if (found)
+            return this.baseline.objects.get(found.key)?.ident === found.ident;
         return this.isPreexisting(kind, name, current);
     }
-    /** Whether a relation (table, view, index, sequence) of this qualified name existed on the base, see isPreexisting. */
+    /** Whether a relation (table, view, index, sequence) of this qualified name in `current` existed on the base. */
     isPreexistingRelation(name, current) {
-        return ['table', 'view', 'matview', 'index', 'sequence'].some((kind) => (current?.objects.has(objectKey(kind, name)) ?? false) && this.isPreexisting(kind, name, current));
+        const found = identOf(current, RELATION_KINDS.map((kind) => objectKey(kind, name)));
+        return found !== undefined && this.baseIdents.has(found.ident);
     }
     /**
      * The context rules see for one traced statement; `before` (the catalog just before it) backs
      * `objectsOn`.
      */
-    context(file, statement, trace, before, earlierInFile, after) {
+    context(file, statement, trace, before, fileStatements, after) {
         const ctx = {
             file,
             statement,
-            ...(earlierInFile ? { earlierInFile } : {}),
+            ...(fileStatements ? { fileStatements } : {}),
             trace,
             isPreexisting: (kind, name) => this.isPreexisting(kind, name, before, after),
             isBaseName: (kind, name) => this.isBaseName(kind, name, before),
@@ -16445,12 +16445,10 @@ class ChangeTracker {
 }
 
 ;// CONCATENATED MODULE: ./src/lint/one-transaction.js
-/** Whether apply runs the file as one transaction (the apply runner's rule). */
-function runsAsOneTransaction(file, parsed) {
-    if (file.transaction === 'none' || parsed.txMode === 'none')
-        return false;
-    return parsed.statements.every((s) => s.transactional);
-}
+/**
+ * `db-action apply` runs a transactional file as ONE transaction (sql/transaction.ts isTransactionalFile), and lint
+ * traces it the same way (trace-files.ts). Some statements fail only there; this says what to do about them.
+ */
 /**
  * SQLSTATEs that mean "fine on its own, not inside the migration's transaction": unsafe use of an enum value added in
  * the same transaction, a statement refused in a transaction block, a DO block or procedure that COMMITs.
@@ -16503,22 +16501,22 @@ function failed(before, transactional, durationMs, e) {
         after: before,
     };
 }
+/** A pg_locks row (oid, mode) as one key. */
+function lockPair(row) {
+    const r = row;
+    return `${String(r.oid)}\u0000${String(r.mode)}`;
+}
 /**
- * Locks on relations that existed before the statement. `held`: (oid, mode) pairs the file's transaction held before
- * this statement (they are not this statement's); the pairs seen now are added to it.
+ * Locks on relations that existed before the statement. `heldBefore`: (oid, mode) pairs the file's transaction
+ * already held before this statement (they are not this statement's).
  */
-function locksOn(before, rows, held) {
+function locksOn(before, rows, heldBefore) {
     const seen = new Set();
     const locks = [];
-    const heldBefore = held ? new Set(held) : undefined;
     for (const row of rows) {
+        if (heldBefore?.has(lockPair(row)))
+            continue;
         const r = row;
-        const pair = `${String(r.oid)}\u0000${String(r.mode)}`;
-        if (held) {
-            held.add(pair);
-            if (heldBefore?.has(pair))
-                continue;
-        }
         const rel = before.relations.get(String(r.oid));
         if (!rel)
             continue; // created by this statement, a system catalog, or a temp relation
@@ -16635,12 +16633,15 @@ async function traceInFileTransaction(client, stmt, before, tx) {
     if (restore)
         await client.query(restore);
     const after = snapshotFromRows((results[1]?.rows ?? []), before);
+    const lockRows = results[0]?.rows ?? [];
     const heldBefore = new Set(tx.held);
-    const locks = locksOn(before, results[0]?.rows ?? [], tx.held);
+    for (const row of lockRows)
+        tx.held.add(lockPair(row));
+    const locks = locksOn(before, lockRows, heldBefore);
     return {
         trace: {
             locks,
-            heldLocks: heldOnTargets(stmt, before, results[0]?.rows ?? [], heldBefore, locks),
+            heldLocks: heldOnTargets(stmt, before, lockRows, heldBefore, locks),
             rewritten: rewrittenRelations(before, after),
             diff: diffCatalog(before, after),
             durationMs,
@@ -16660,9 +16661,9 @@ function heldOnTargets(stmt, before, rows, heldBefore, own) {
     // Per relation the strongest mode held from before, if it is stronger than what the statement took itself.
     const strongest = new Map();
     for (const row of rows) {
-        const r = row;
-        if (!heldBefore.has(`${String(r.oid)}\u0000${String(r.mode)}`))
+        if (!heldBefore.has(lockPair(row)))
             continue;
+        const r = row;
         const rel = before.relations.get(String(r.oid));
         if (!rel || !targets.has(rel.name))
             continue;
@@ -16684,6 +16685,7 @@ function heldOnTargets(stmt, before, rows, heldBefore, own) {
  * Tracing the new migrations of one lint run, file by file and statement by statement, over one
  * dev-database session, and running the rules on each traced statement.
  */
+
 
 
 
@@ -16771,7 +16773,9 @@ class ChangeTracer {
         // (an enum value used in the transaction that adds it, a DO block that COMMITs, deferred constraints) are seen,
         // and what a statement leaves for the next (a temporary table ON COMMIT DROP) is there. Other files run statement
         // by statement, each committing, as apply runs them.
-        const fileTx = runsAsOneTransaction(file, parsed) ? { held: new Set() } : undefined;
+        const fileTx = isTransactionalFile(file.transaction, parsed)
+            ? { held: new Set() }
+            : undefined;
         const atFileStart = this.snapshot;
         const fail = (line, endLine, message, code, note) => {
             const f = this.applyError(path, line, endLine, message, fileTx && code && ONE_TRANSACTION_CODES.has(code)
@@ -16839,7 +16843,7 @@ class ChangeTracer {
                     }
                     return fail(stmt.startLine, stmt.endLine, `The statement fails on PostgreSQL: ${pgMessage(trace.error.message, trace.error.code)}.`, trace.error.code, `traced up to the failing statement at line ${stmt.startLine}`);
                 }
-                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements.slice(0, parsed.statements.indexOf(stmt)), after)));
+                findings.push(...this.runRules(this.tracker.context(path, stmt, trace, before, parsed.statements, after)));
                 this.tracker.record(trace.diff);
             }
             if (open) {
@@ -17407,6 +17411,13 @@ function evidenceFor(finding, file) {
     const s = statementOf(file, finding);
     return s ? statementEvidence(s) : [];
 }
+/**
+ * A file of the group that was never traced (an earlier migration failed, see lint's `not traced:` notes) and has no
+ * finding of its own: not a pass, whatever the reporter shows for one.
+ */
+function untracedGroup(g) {
+    return g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+}
 /** Findings grouped by file, in report order (files of the report first, then any other file named by a finding). */
 function groupByFile(findings, files) {
     const groups = new Map();
@@ -17451,7 +17462,7 @@ function formatText(report, options) {
         if (g.report)
             meta.push(plural(g.report.statements.length, 'statement'), counts_formatDuration(g.report.durationMs));
         // A file that was never traced (an earlier migration failed) is not a pass: no ✓ for it.
-        const untraced = g.findings.length === 0 && g.report?.note?.startsWith('not traced') === true;
+        const untraced = untracedGroup(g);
         // ✗ the file has findings that fail the check, ! findings that do not, ✓ none (readable without colours too).
         const fails = g.findings.some((f) => isFailing(f, report.failOn));
         const mark = untraced
@@ -17517,7 +17528,17 @@ const processIo = {
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
 };
-/** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
+/** The error for a report that cannot be written to `output`, with what to do for the common causes. */
+function outputError(output, code, cause) {
+    return new errors_DbActionError(`cannot write the report to ${output}: ${code ?? cause?.message}`, {
+        hint: code === 'ENOENT'
+            ? 'create the folder first, or give --output a path in an existing folder'
+            : code === 'EISDIR'
+                ? '--output names a folder: give a file path, e.g. report.json'
+                : 'check that the path is writable',
+        ...(cause === undefined ? {} : { cause }),
+    });
+}
 /**
  * Fails early (before any work) when `output` cannot be written: its folder is missing or it names a folder.
  * The same errors as emit's.
@@ -17533,17 +17554,12 @@ function checkOutputPath(io, output) {
     catch {
         folder = undefined;
     }
-    if (!folder?.isDirectory()) {
-        throw new errors_DbActionError(`cannot write the report to ${output}: ENOENT`, {
-            hint: 'create the folder first, or give --output a path in an existing folder',
-        });
-    }
-    if ((0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory()) {
-        throw new errors_DbActionError(`cannot write the report to ${output}: EISDIR`, {
-            hint: '--output names a folder: give a file path, e.g. report.json',
-        });
-    }
+    if (!folder?.isDirectory())
+        throw outputError(output, 'ENOENT');
+    if ((0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory())
+        throw outputError(output, 'EISDIR');
 }
+/** Writes `text` to `output` when given (relative to `io.cwd`), else stdout; always newline-terminated. */
 function emit(io, text, output) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     if (!output) {
@@ -17554,15 +17570,7 @@ function emit(io, text, output) {
         (0,external_node_fs_.writeFileSync)((0,external_node_path_.resolve)(io.cwd, output), body);
     }
     catch (e) {
-        const code = e.code;
-        throw new errors_DbActionError(`cannot write the report to ${output}: ${code ?? e.message}`, {
-            hint: code === 'ENOENT'
-                ? 'create the folder first, or give --output a path in an existing folder'
-                : code === 'EISDIR'
-                    ? '--output names a folder: give a file path, e.g. report.json'
-                    : 'check that the path is writable',
-            cause: e,
-        });
+        throw outputError(output, e.code, e);
     }
 }
 
